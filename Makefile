@@ -1,0 +1,35 @@
+# Everything a fresh machine needs: Python 3.11-3.13, a POSIX shell and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install run test bench ui clean-warehouse
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+
+## Ingest every day of the bundled sample into warehouse/warehouse.duckdb and print a summary.
+run: install
+	$(BIN)/python -m pipelines.cli ingest-sample
+
+## The whole test suite (what .ci/run calls).
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+ui: install
+	$(BIN)/dagster dev -w workspace.yaml

@@ -1,0 +1,3 @@
+"""Stage logic of the news warehouse: plain, typed functions with no Dagster in them."""
+
+RULES_VERSION = "1"

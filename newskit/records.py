@@ -1,0 +1,94 @@
+"""The record every source yields, and the deterministic ids derived from it.
+
+Every source (landing folder, HTTP, feeds, sitemaps, WARC) produces `RawScrape` records; the
+`raw_scrapes` stage stores them byte for byte in the lake. A source that already knows a scrape
+cannot become an article (an invalid JSON line, an oversized file) sets `reject_reason`, and the
+scrape is quarantined with that code instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pyarrow as pa
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stable_id(*parts: str | None) -> str:
+    """A 16-hex-digit id from the given parts: the same inputs always give the same id."""
+    joined = "\x1f".join("" if p is None else p for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RawScrape:
+    partition_date: date
+    source: str  # where a person finds it: relative path[:line], URL, or warc path@offset
+    source_kind: str  # landing | http | feed | sitemap | warc
+    content: bytes
+    fetched_at: datetime  # timezone-aware UTC
+    content_type: str  # text/html | text/plain | application/json | application/octet-stream ...
+    url: str | None = None
+    site: str | None = None  # domain, or the landing subfolder that names the site
+    declared_charset: str | None = None
+    reject_reason: str | None = None  # quarantine code decided at the source
+    reject_detail: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return sha256_hex(self.content)
+
+    @property
+    def scrape_id(self) -> str:
+        return stable_id("scrape", self.source, self.sha256)
+
+
+RAW_SCRAPES_SCHEMA = pa.schema(
+    [
+        ("scrape_id", pa.string()),
+        ("partition_date", pa.date32()),
+        ("source", pa.string()),
+        ("source_kind", pa.string()),
+        ("url", pa.string()),
+        ("site", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("content_type", pa.string()),
+        ("declared_charset", pa.string()),
+        ("sha256", pa.string()),
+        ("bytes", pa.int64()),
+        ("content", pa.large_binary()),
+        ("reject_reason", pa.string()),
+        ("reject_detail", pa.string()),
+    ]
+)
+
+
+def raw_scrapes_to_arrow(scrapes: list[RawScrape]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "scrape_id": s.scrape_id,
+                "partition_date": s.partition_date,
+                "source": s.source,
+                "source_kind": s.source_kind,
+                "url": s.url,
+                "site": s.site,
+                "fetched_at": s.fetched_at,
+                "content_type": s.content_type,
+                "declared_charset": s.declared_charset,
+                "sha256": s.sha256,
+                "bytes": len(s.content),
+                "content": s.content,
+                "reject_reason": s.reject_reason,
+                "reject_detail": s.reject_detail,
+            }
+            for s in scrapes
+        ],
+        schema=RAW_SCRAPES_SCHEMA,
+    )
