@@ -1,21 +1,46 @@
-"""HTML and text scrapes -> article text blocks and metadata (with provenance)."""
+"""HTML and text scrapes -> article text blocks (body, caption, credit) and metadata with provenance.
+
+HTML: trafilatura finds the main text; its output tree is turned into blocks that keep the
+element kind (heading, list, quote), figure captions are read from the page itself, and
+metadata comes from JSON-LD, meta tags and the URL (newskit.metadata). Text scrapes: header
+lines, blank-line paragraphs, "open image in gallery" caption lines.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Literal
+from datetime import datetime
+from importlib.metadata import version
 
+import py3langid
 import trafilatura
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.xml import xmltotxt
 
-BlockKind = Literal["body", "caption", "credit"]
+from newskit import RULES_VERSION
+from newskit.blocks import Block, BlockKind
+from newskit.boilerplate import boilerplate_reason, is_plea
+from newskit.captions import figure_captions, gallery_caption, split_credit
+from newskit.clean import clean_blocks
+from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
 
+__all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
 
-@dataclass(frozen=True)
-class Block:
-    kind: BlockKind
-    text: str
+EXTRACTOR_VERSION = ";".join(
+    [f"newskit-rules={RULES_VERSION}"] + [f"{pkg}={version(pkg)}" for pkg in ("trafilatura", "lxml", "htmldate", "ftfy", "py3langid")]
+)
+"""Stamped on every article: a change of our rules or of an extraction package changes it."""
+
+MAX_HTML_CHARS = 3_000_000
+"""trafilatura has no time limit of its own; larger pages are cut before extraction."""
+
+_TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=True, favor_precision=True)
+_DATE_HEADER = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\b\s*", re.IGNORECASE)
+_KEY_HEADER = re.compile(r"^\s*(title|author|authors|by|url|site|language)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_FINAL_PUNCT = re.compile(r"[.!?…:;\"”’)]$")
 
 
 @dataclass
@@ -33,50 +58,115 @@ class Extracted:
     description: str | None = None
 
 
-_DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
+def _from_metadata(meta: Metadata, blocks: list[Block]) -> Extracted:
+    return Extracted(
+        blocks=blocks, title=meta.title, title_source=meta.title_source, authors=meta.authors,
+        authors_source=meta.authors_source, published_at=meta.published_at,
+        published_at_source=meta.published_at_source, site_name=meta.site_name, language=meta.language,
+        canonical_url=meta.canonical_url, description=meta.description,
+    )
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+def detect_language(text: str) -> str | None:
+    return py3langid.classify(text[:3000])[0] if len(text.split()) >= 5 else None
 
 
-def extract_html(html: str, url: str | None = None) -> Extracted:
-    text = trafilatura.extract(html, url=url, include_comments=False) or ""
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    blocks = [Block("body", p) for p in text.split("\n") if p.strip()]
-    out = Extracted(blocks=blocks)
-    if meta is not None:
-        out.title, out.title_source = meta.title, "meta" if meta.title else None
-        if meta.author:
-            out.authors, out.authors_source = [a.strip() for a in meta.author.split(";")], "meta"
-        out.published_at = _parse_date(meta.date)
-        out.published_at_source = "meta" if out.published_at else None
-        out.site_name, out.canonical_url = meta.sitename, meta.url
-        out.description, out.language = meta.description, meta.language
+def _load_tree(html: str | bytes) -> HtmlElement | None:
+    return trafilatura.load_html(html[:MAX_HTML_CHARS])
+
+
+def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
+    """trafilatura's main text as blocks, one per line of each top-level element of its output."""
+    document = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    if document is None or document.body is None:
+        return []
+    blocks = []
+    for element in document.body:
+        for line in xmltotxt(element, False).split("\n"):
+            if line.strip():
+                blocks.append(Block("body", line.strip(), element.tag))
+    return blocks
+
+
+def _caption_blocks(tree: HtmlElement) -> list[Block]:
+    blocks: list[Block] = []
+    for caption, credit in figure_captions(tree):
+        if caption:
+            blocks.append(Block("caption", caption))
+        if credit:
+            blocks.append(Block("credit", credit))
+    return blocks
+
+
+def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
+    """Body blocks, then caption/credit blocks of the page's figures, and metadata with provenance."""
+    tree = _load_tree(html)
+    if tree is None:
+        return Extracted()
+    meta = html_metadata(tree, url)
+    if meta.published_at is None and (found := find_date(tree, url=url, extensive_search=False)):
+        meta.published_at, meta.published_at_source = parse_datetime(found), "htmldate"
+    blocks = _body_blocks(tree, url) + _caption_blocks(tree)
+    out = _from_metadata(meta, blocks)
+    out.language = out.language or detect_language(" ".join(b.text for b in blocks if b.kind == "body"))
     return out
 
 
-def extract_text(text: str, url: str | None = None) -> Extracted:
-    out = Extracted()
-    match = _DATE_HEADER.match(text)
-    if match:
-        out.published_at = _parse_date(match.group(1))
-        out.published_at_source = "text_header"
-        text = text[match.end():]
-    out.blocks = [Block("body", p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return out
+def _page_title(tree: HtmlElement) -> str | None:
+    """The cheap title guess html_to_text needs for its "heading repeats the title" rule."""
+    og = tree.xpath('//meta[@property="og:title"]/@content')
+    return (og[0] if og else None) or tree.findtext(".//title") or tree.findtext(".//h1")
 
 
 def html_to_text(html: str | bytes) -> str:
-    """Our clean article body for an HTML page: the scorer's entry point."""
-    if isinstance(html, bytes):
-        from newskit.decode import decode_bytes
+    """Our clean article body for an HTML page (paragraphs joined by blank lines): the scorer's entry point."""
+    tree = _load_tree(html)
+    if tree is None:
+        return ""
+    cleaned = clean_blocks(_body_blocks(tree, None), title=_page_title(tree))
+    return "\n\n".join(b.text for b in cleaned.blocks if b.kind == "body")
 
-        html = decode_bytes(html, "text/html").text
-    return "\n\n".join(b.text for b in extract_html(html).blocks if b.kind == "body")
+
+def _paragraph_blocks(paragraph: str) -> list[Block]:
+    caption = gallery_caption(paragraph)
+    if caption is None:
+        return [Block("body", paragraph)]
+    caption, credit = split_credit(caption)
+    return [Block(kind, text) for kind, text in (("caption", caption), ("credit", credit)) if text]
+
+
+def extract_text(text: str, url: str | None = None) -> Extracted:
+    """A text scrape: optional header (`date YYYY-MM-DD` glued to the first line, `title: ...` lines),
+    paragraphs separated by blank lines (or by line breaks when there is no blank line)."""
+    out = Extracted(canonical_url=url)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if match := _DATE_HEADER.match(text):
+        out.published_at, out.published_at_source = parse_datetime(match[1]), "text_header"
+        text = text[match.end():]
+    lines = text.lstrip("\n").split("\n")
+    while lines and (header := _KEY_HEADER.match(lines[0])):
+        key, value = header[1].lower(), header[2]
+        if key == "title":
+            out.title, out.title_source = value, "text_header"
+        elif key in ("author", "authors", "by"):
+            out.authors, out.authors_source = clean_authors(value), "text_header"
+        elif key == "url":
+            out.canonical_url = value
+        elif key == "site":
+            out.site_name = value
+        elif key == "language":
+            out.language = language_code(value)
+        lines.pop(0)
+    text = "\n".join(lines)
+    splitter = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(text) else re.compile(r"\n+")
+    paragraphs = [" ".join(p.split()) for p in splitter.split(text) if p.strip()]
+    if out.title is None and len(paragraphs) > 1 and len(paragraphs[0].split()) <= 20 and not _FINAL_PUNCT.search(paragraphs[0]) and gallery_caption(paragraphs[0]) is None and boilerplate_reason(paragraphs[0]) is None and not is_plea(paragraphs[0]):
+        out.title, out.title_source = paragraphs[0], "text_pattern"
+    found = text_metadata(paragraphs)
+    if not out.authors and found.authors:
+        out.authors, out.authors_source = found.authors, found.authors_source
+    if out.published_at is None and found.published_at:
+        out.published_at, out.published_at_source = found.published_at, found.published_at_source
+    out.blocks = [block for paragraph in paragraphs for block in _paragraph_blocks(paragraph)]
+    out.language = out.language or detect_language(" ".join(b.text for b in out.blocks if b.kind == "body"))
+    return out

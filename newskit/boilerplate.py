@@ -1,0 +1,129 @@
+"""Rules that recognise boilerplate paragraphs: pleas, link teasers, sign-ups, notices, credits.
+
+Every rule is about the *kind* of text (what a donation plea or a share line looks like), never
+about a particular site. A rule only fires on paragraphs short enough to be that kind of text,
+so an article paragraph that merely mentions "subscribers" or "cookies" is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newskit.normalise import fold_for_hash
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    pattern: re.Pattern[str]
+    max_words: int
+
+
+def _rule(reason: str, pattern: str, max_words: int, flags: int = _I) -> Rule:
+    return Rule(reason, re.compile(pattern, flags), max_words)
+
+
+_SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|pinterest|reddit|messenger|telegram|instagram|youtube|tiktok|print|copy link|flipboard|share|tweet|mail)"
+
+_AGENCY = r"(?:getty images|shutterstock|afp|reuters|associated press|ap(?: photo)?|epa(?:-efe)?|alamy|istock(?:photo)?|dpa|picture alliance|pa (?:wire|media)|anadolu|xinhua|bloomberg)"
+
+RULES: tuple[Rule, ...] = (
+    _rule("advertisement", r"^(?:advertisement|advertising|ad|sponsored( content)?|anzeige|publicidade|publicidad|story continues below(?: (?:this )?advertisement)?|continue reading (?:the main story|below)|article continues (?:below|after (?:this )?advertisement))\W*$", 8),
+    _rule("read_more", r"^[\W_]*(?:read more|read also|also read|read next|read the full story|related(?: articles?| stories| coverage| content| news| reading| video| topics?)?|see also|more from [\w .]+|more on this(?: story)?|more|recommended(?: for you)?|most (?:read|popular)|what to read next|you (?:may|might) also like|trending(?: now)?|watch(?: now)?|click here|top stories|editor'?s picks?|further reading)\s*(?:[:\-–—|»›>]|$)", 30),
+    _rule("read_more", r"^(?:read more|click here)\b.{0,40}\b(?:here|about|on|at)\b", 15),
+    _rule("newsletter", r"(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|e-?mail updates|daily briefing|alerts?)\b|\bnewsletters?\b.{0,60}\b(?:sign up|subscribe|inbox|delivered)\b", 60),
+    _rule("subscription", r"^(?:subscribe(?: now| today)?|already (?:a subscriber|have an account)|become a (?:member|subscriber)|to continue reading|get unlimited (?:digital )?access|start your (?:free )?trial|this (?:article|content) is (?:for|available to) (?:subscribers|members)|you have reached your (?:free )?article limit)\b", 40),
+    _rule("subscription", r"\bsubscribe\b.{0,60}\b(?:unlimited|for just|for only|per (?:month|week)|today|free trial)\b|\bsubscription\b.{0,40}\b(?:offer|for just|for only|per (?:month|week))\b", 40),
+    _rule("cookie_notice", r"\bcookies?\b.{0,120}\b(?:website|site|accept|consent|privacy|policy|settings|browser|enable|experience)\b|\b(?:accept|consent to)\b.{0,40}\bcookies?\b", 80),
+    _rule("share_line", rf"^(?:share(?: this| on| the| via)?(?: article| story| page| post)?|click to share|follow (?:us|me|@\w+)(?: on)?|like us on)\b[\s:]*(?:{_SOCIAL}\b[\s,|/:·•]*)*\W*$", 20),
+    _rule("share_line", rf"^(?:{_SOCIAL}\b[\s,|/:·•]*){{2,}}$", 20),
+    _rule("share_line", r"^(?:follow|connect with) (?:us|me|[A-Z][\w.]+(?: [A-Z][\w.]+)?) on (?:twitter|facebook|instagram|linkedin|x)\b|^follow @\w+", 25),
+    _rule("comment_notice", r"^(?:comments? (?:are|is) (?:closed|disabled|turned off)|leave a (?:comment|reply)|join the (?:conversation|discussion|debate)|view (?:\d+ )?comments|show comments|post a comment|add a comment|\d+ comments?|be the first to comment|comments have been (?:closed|disabled)|we welcome (?:your )?comments|commenting (?:is|has been) (?:closed|disabled))\b", 40),
+    _rule("reporting_credit", r"^\(?\s*(?:additional |further )?(?:reporting|writing|research) by\b.{0,200}(?:\b(?:editing|edited) by\b|;|\)\s*$|$)", 60),
+    _rule("reporting_credit", r"^\(?\s*(?:editing|edited|compiled|produced|written) by\b.{0,150}$|^contributing:\s", 30),
+    _rule("photo_credit", r"^\(?\s*(?:photos?|photograph|picture|image|images|credit|photo credit|image credit|foto|fotos|bild)\s*(?:by\b|:|/)", 20),
+    _rule("photo_credit", rf"^\(?\s*(?:[\w .,'’&-]{{1,60}}\s*/\s*)?{_AGENCY}(?:\s*(?:via|/)\s*[\w .]+)?\s*\)?$", 12),
+    _rule("photo_credit", r"^\(\s*(?:ap|afp|reuters|getty|epa|pa)\b[^)]{0,80}\)$", 14),
+    _rule("gallery_marker", r"^(?:open image in gallery|view (?:image in )?gallery|view (?:all )?\d+ (?:images|photos)|(?:image|photo|slide) \d+ (?:of|/) \d+|enlarge (?:this )?image|toggle caption|hide caption|expand)\W*$", 12),
+    _rule("dateline", r"^(?:updated|published|posted|last (?:updated|modified)|first published)\b[\s:]+.{0,60}\b(?:\d{1,2}:\d{2}|\d{4}|ago|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b.{0,40}$", 16),
+    _rule("byline", r"^[Bb][Yy]\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|de|van|von|da|le))*(?:\s*[,|–—-]\s*.{0,60})?$", 14, 0),
+)
+
+_PLEA_CUES = re.compile(
+    r"\b(?:your support|support (?:us|now|our|independent|quality|journalism)|donat\w*|contribut\w* (?:to|today|now)|"
+    r"make a (?:contribution|donation|gift)|(?:independent|quality|trusted|free) journalism|paywalls?|reader[- ]funded|"
+    r"funded by (?:our )?readers|keep (?:our )?journalism|every contribution|support makes|afford it|become a (?:member|supporter)|"
+    r"subscribe (?:now|today)|sending journalists|reporters on the ground)\b",
+    _I,
+)
+_PLEA_CLOSERS = re.compile(
+    r"(?:read more|support now|donate now|donate|contribute now|subscribe now|your support makes all the difference\.?|"
+    r"support (?:us|independent journalism)(?: today| now)?|thank you\.?)(?=\s|$)",
+    _I,
+)
+_PLEA_MAX_WORDS = 300
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _distinct_plea_cues(text: str) -> int:
+    return len({m.group(0).lower() for m in _PLEA_CUES.finditer(text)})
+
+
+def is_plea(text: str) -> bool:
+    """A donation or subscription plea: several distinct plea phrases in one short-enough text."""
+    words = _word_count(text)
+    return words <= _PLEA_MAX_WORDS and _distinct_plea_cues(text) >= (2 if words <= 60 else 3)
+
+
+def split_leading_plea(text: str) -> tuple[str, str]:
+    """Split a plea glued in front of real text: returns (plea, rest); plea is "" when there is none.
+
+    The plea ends at its last closing phrase ("Read more", "Support now", ...) that still has
+    plea cues before it; whatever follows is the article's own first paragraph.
+    """
+    end = 0
+    for match in _PLEA_CLOSERS.finditer(text):
+        if _distinct_plea_cues(text[: match.end()]) < 2:
+            continue
+        if match.start() - end > 400 and not _PLEA_CUES.search(text[end : match.start()]):
+            break  # a long stretch without any plea phrase: this closer is inside the article
+        end = match.end()
+    if end == 0 or not is_plea(text[:end]):
+        return ("", text) if not is_plea(text) else (text, "")
+    rest = text[end:].strip()
+    return text[:end].strip(), rest
+
+
+def _title_parts(title: str) -> list[str]:
+    """The title and its pieces around " | ", " - ", " — " (site names are glued that way)."""
+    parts = [title, *re.split(r"\s+[|–—-]\s+|\s*[|:]\s+", title)]
+    return [fold_for_hash(p) for p in parts if len(p) >= 15]
+
+
+def repeats_title(text: str, title: str | None) -> bool:
+    if not title or _word_count(text) > 40:
+        return False
+    folded = fold_for_hash(text).rstrip(" .")
+    return any(folded == part.rstrip(" .") for part in _title_parts(title))
+
+
+def boilerplate_reason(text: str, title: str | None = None) -> str | None:
+    """The kind of boilerplate a paragraph is, or None for article text."""
+    stripped = text.strip()
+    if not stripped:
+        return "empty"
+    if repeats_title(stripped, title):
+        return "title_repeat"
+    words = _word_count(stripped)
+    for rule in RULES:
+        if words <= rule.max_words and rule.pattern.search(stripped):
+            return rule.reason
+    if is_plea(stripped):
+        return "donation_plea"
+    return None
