@@ -9,7 +9,6 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -22,7 +21,7 @@ install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
 ## Ingest every day of the bundled sample into warehouse/warehouse.duckdb and print a summary.
 run: install
-	$(BIN)/python -m pipelines.cli ingest-sample
+	$(BIN)/python -m pipelines.cli ingest
 
 ## The whole test suite (what .ci/run calls).
 test: install

@@ -9,7 +9,7 @@ scrape is quarantined with that code instead of being dropped.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pyarrow as pa
@@ -38,7 +38,11 @@ class RawScrape:
     declared_charset: str | None = None
     reject_reason: str | None = None  # quarantine code decided at the source
     reject_detail: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    original_size: int | None = None  # set when `content` holds only the first bytes (too large)
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if self.original_size is None else self.original_size
 
     @property
     def sha256(self) -> str:
@@ -83,7 +87,7 @@ def raw_scrapes_to_arrow(scrapes: list[RawScrape]) -> pa.Table:
                 "content_type": s.content_type,
                 "declared_charset": s.declared_charset,
                 "sha256": s.sha256,
-                "bytes": len(s.content),
+                "bytes": s.size,
                 "content": s.content,
                 "reject_reason": s.reject_reason,
                 "reject_detail": s.reject_detail,

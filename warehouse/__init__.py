@@ -1,0 +1,1 @@
+"""DuckDB warehouse: migrations, the partition loader and the analysts' views."""

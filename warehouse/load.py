@@ -1,0 +1,87 @@
+"""Load one day's lake tables into the warehouse in a single transaction.
+
+Every table in schema `news` with a `partition_date` column has that day's rows replaced by
+`lake/tables/<table>/partition_date=<day>/data.parquet` (or emptied when the lake has no file for
+it), then duplicates are recomputed over the whole history. Any error rolls everything back, so a
+failed load leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from warehouse.connection import connect
+from warehouse.duplicates import refresh_duplicates
+from warehouse.migrate import migrate
+
+
+@dataclass
+class LoadResult:
+    rows: dict[str, int] = field(default_factory=dict)
+    duplicates_total: int = 0
+    migrations_applied: list[str] = field(default_factory=list)
+    published_copy: Path | None = None
+
+
+def partitioned_tables(con) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            """
+            SELECT table_name FROM information_schema.columns
+            WHERE table_schema = 'news' AND column_name = 'partition_date'
+              AND table_name IN (SELECT table_name FROM information_schema.tables
+                                 WHERE table_schema = 'news' AND table_type = 'BASE TABLE')
+            ORDER BY table_name
+            """
+        ).fetchall()
+    ]
+
+
+def lake_table_file(lake: Path, table: str, day: date) -> Path:
+    return lake / "tables" / table / f"partition_date={day.isoformat()}" / "data.parquet"
+
+
+def published_path(warehouse: Path) -> Path:
+    return warehouse.parent / "published" / warehouse.name
+
+
+def publish_copy(warehouse: Path) -> Path:
+    """Copy the closed warehouse file to published/ for analysts (read-only sessions never block loads)."""
+    target = published_path(warehouse)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(warehouse, tmp)
+    tmp.replace(target)
+    return target
+
+
+def load_partition(warehouse: Path, lake: Path, day: date, publish: bool = True) -> LoadResult:
+    result = LoadResult()
+    con = connect(warehouse)
+    try:
+        result.migrations_applied = migrate(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in partitioned_tables(con):
+                con.execute(f'DELETE FROM news."{table}" WHERE partition_date = ?', [day])
+                path = lake_table_file(lake, table, day)
+                if path.exists():
+                    con.execute(f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
+                    result.rows[table] = con.execute(
+                        f'SELECT count(*) FROM news."{table}" WHERE partition_date = ?', [day]
+                    ).fetchone()[0]
+            result.duplicates_total = refresh_duplicates(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    if publish:
+        result.published_copy = publish_copy(warehouse)
+    return result
