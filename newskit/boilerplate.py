@@ -37,7 +37,7 @@ RULES: tuple[Rule, ...] = (
     _rule("newsletter", r"(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|e-?mail updates|daily briefing|alerts?)\b|\bnewsletters?\b.{0,60}\b(?:sign up|subscribe|inbox|delivered)\b", 60),
     _rule("subscription", r"^(?:subscribe(?: now| today)?|already (?:a subscriber|have an account)|become a (?:member|subscriber)|to continue reading|get unlimited (?:digital )?access|start your (?:free )?trial|this (?:article|content) is (?:for|available to) (?:subscribers|members)|you have reached your (?:free )?article limit)\b", 40),
     _rule("subscription", r"\bsubscribe\b.{0,60}\b(?:unlimited|for just|for only|per (?:month|week)|today|free trial)\b|\bsubscription\b.{0,40}\b(?:offer|for just|for only|per (?:month|week))\b", 40),
-    _rule("cookie_notice", r"\bcookies?\b.{0,120}\b(?:website|site|accept|consent|privacy|policy|settings|browser|enable|experience)\b|\b(?:accept|consent to)\b.{0,40}\bcookies?\b", 80),
+    _rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners)\b.{0,60}\bcookies\b|\b(?:accept|allow|reject) (?:all )?cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\bcookies\b.{0,80}\b(?:consent|browser settings)\b", 80),
     _rule("share_line", rf"^(?:share(?: this| on| the| via)?(?: article| story| page| post)?|click to share|follow (?:us|me|@\w+)(?: on)?|like us on)\b[\s:]*(?:{_SOCIAL}\b[\s,|/:·•]*)*\W*$", 20),
     _rule("share_line", rf"^(?:{_SOCIAL}\b[\s,|/:·•]*){{2,}}$", 20),
     _rule("share_line", r"^(?:follow|connect with) (?:us|me|[A-Z][\w.]+(?: [A-Z][\w.]+)?) on (?:twitter|facebook|instagram|linkedin|x)\b|^follow @\w+", 25),

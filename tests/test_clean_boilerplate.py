@@ -1,0 +1,114 @@
+"""Every kind of boilerplate rule, site-template learning, and what must be kept."""
+
+import pytest
+
+from newskit.blocks import Block
+from newskit.boilerplate import boilerplate_reason
+from newskit.clean import clean_blocks, learn_site_templates, template_key, template_keys
+
+ARTICLE = [
+    "The river burst its banks overnight, flooding more than 200 homes in the lower town.",
+    "Residents were moved to the sports hall, where volunteers served hot meals until dawn.",
+]
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Advertisement", "advertisement"),
+        ("Story continues below advertisement", "advertisement"),
+        ("READ MORE: Flood defences to get £5m upgrade", "read_more"),
+        ("Related: Why the river keeps flooding", "read_more"),
+        ("Read more", "read_more"),
+        ("Sign up for our free morning newsletter and get the news in your inbox.", "newsletter"),
+        ("Subscribe now for unlimited access to all our reporting.", "subscription"),
+        ("Already a subscriber? Log in", "subscription"),
+        ("We use cookies to improve your experience on our website. By continuing you accept our cookie policy.", "cookie_notice"),
+        ("Share this article: Facebook Twitter Email", "share_line"),
+        ("Facebook Twitter WhatsApp", "share_line"),
+        ("Follow Jane Okafor on Twitter", "share_line"),
+        ("Comments are closed.", "comment_notice"),
+        ("Join the conversation", "comment_notice"),
+        ("Reporting by Jane Okafor in Lagos; Editing by Tom Hale", "reporting_credit"),
+        ("(Additional reporting by Li Wei)", "reporting_credit"),
+        ("Photo: Tom Baker/Lantern Photo Agency", "photo_credit"),
+        ("Tom Baker/AFP via Getty Images", "photo_credit"),
+        ("open image in gallery", "gallery_marker"),
+        ("Updated 10:42 AM ET, Tue March 4, 2025", "dateline"),
+        ("By Jane Okafor", "byline"),
+        (
+            "Your support helps us tell the story. Your donation keeps independent journalism free of paywalls. "
+            "Support now",
+            "donation_plea",
+        ),
+    ],
+)
+def test_rule_recognises_boilerplate_kind(text, reason):
+    assert boilerplate_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *ARTICLE,
+        "The company said it now has 3 million subscribers, up from 2 million a year earlier.",
+        "She baked cookies for the volunteers and said the policy of the council was a disgrace.",
+        "Read the report and you will see the numbers do not add up, the minister told parliament.",
+        "More than 300 people attended the meeting.",
+        "Trump spoke to Reuters on Friday.",
+        "By the time firefighters arrived, the roof had collapsed.",
+        "Watch the river, they said, because it rises fast.",
+        "Photographers gathered at the gate as the verdict was read out in court on Monday afternoon.",
+    ],
+)
+def test_article_text_is_not_boilerplate(text):
+    assert boilerplate_reason(text) is None
+
+
+def test_heading_repeating_the_title_is_removed_even_with_site_suffix():
+    blocks = [Block("body", "River bursts its banks in lower town", "head"), *(Block("body", t) for t in ARTICLE)]
+    cleaned = clean_blocks(blocks, title="River bursts its banks in lower town | The Daily Lantern")
+    assert [b.text for b in cleaned.blocks] == ARTICLE
+    assert cleaned.removed == [("River bursts its banks in lower town", "title_repeat")]
+
+
+def _site_articles(template: str, copies: int) -> list[tuple[str, list[str]]]:
+    articles = []
+    for n in range(copies):
+        paragraphs = [f"Story number {n} reports a different event in a different street of the town.", template]
+        articles.append(("lantern.example", [k for p in paragraphs for k in template_keys(p)]))
+    return articles
+
+
+TEMPLATE = "The Lantern is an award-winning local paper owned by its readers since 1921."
+
+
+def test_paragraph_seen_in_five_articles_of_a_site_is_dropped():
+    templates = learn_site_templates(_site_articles(TEMPLATE, 5))["lantern.example"]
+    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], templates)
+    assert [b.text for b in cleaned.blocks] == [ARTICLE[0]]
+    assert cleaned.removed == [(TEMPLATE, "site_template")]
+
+
+def test_paragraph_seen_in_one_article_is_kept():
+    templates = learn_site_templates(_site_articles(TEMPLATE, 1))["lantern.example"]
+    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], templates)
+    assert [b.text for b in cleaned.blocks] == [ARTICLE[0], TEMPLATE]
+
+
+def test_template_sentence_glued_to_real_text_is_cut_out_of_the_paragraph():
+    templates = learn_site_templates(_site_articles(TEMPLATE, 6))["lantern.example"]
+    glued = TEMPLATE + " " + ARTICLE[0]
+    cleaned = clean_blocks([Block("body", glued)], templates)
+    assert [b.text for b in cleaned.blocks] == [ARTICLE[0]]
+
+
+def test_template_key_folds_case_quotes_and_spaces_but_not_words():
+    assert template_key("He said “yes”  today.") == template_key('he said "yes" today.')
+    assert template_key("He said yes today.") != template_key("He said no today.")
+
+
+def test_captions_and_credits_pass_through_cleaning():
+    blocks = [Block("body", ARTICLE[0]), Block("caption", "Sandbags at the door"), Block("credit", "Tom Baker/AFP")]
+    cleaned = clean_blocks(blocks)
+    assert [(b.kind, b.text) for b in cleaned.blocks] == [(b.kind, b.text) for b in blocks]
