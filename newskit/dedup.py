@@ -1,8 +1,32 @@
-"""Duplicate articles across the whole warehouse history."""
+"""Duplicate articles across the whole warehouse history: exact, near (MinHash LSH) and versions.
+
+Every article is compared with everything before it in one canonical order (published_at, then
+fetched_at, then article_id; missing dates last), so the links depend only on the set of articles,
+never on the order in which days were loaded: a backfill of an earlier day re-points them.
+
+- exact: the same normalised body (whitespace, case, curly quotes and dashes folded).
+- version: same canonical URL, different text: an update or correction of the same article.
+- near: MinHash of word shingles, Jaccard estimate >= `near_threshold` against an earlier
+  article (syndicated copies with another template, headline, edits, paragraphs added/dropped).
+
+`duplicate_of` is always the earliest article of its group (for versions: the earliest article
+with that canonical URL), and never itself an exact or near duplicate. Cost: one MinHash per
+article (store it with `article_signatures` and pass it back in to skip the recomputation) plus one
+LSH query per article, so it grows linearly with history size.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 DUPLICATE_SCHEMA = pa.schema(
     [
@@ -12,22 +36,166 @@ DUPLICATE_SCHEMA = pa.schema(
         ("similarity", pa.float64()),
     ]
 )
+SIGNATURE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("body_hash", pa.string()),
+        ("minhash", pa.binary()),  # num_perm little-endian uint32 values; NULL when too short
+    ]
+)
 
 
-def find_duplicates(articles: pa.Table) -> pa.Table:
+@dataclass(frozen=True)
+class DedupConfig:
+    shingle_words: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    near_threshold: float = 0.5  # chosen on bench/dedup_bench.py, see docs/quality.md
+    lsh_threshold: float = 0.4  # candidate recall margin below near_threshold
+    min_shingles: int = 8  # bodies with fewer shingles are matched exactly only
+    version_min_similarity: float = 0.1  # same canonical URL below this is not the same article
+
+
+DEFAULT_DEDUP_CONFIG = DedupConfig()
+
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+                       "–": "-", "—": "-", "\u00a0": " "})
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_TRACKING_PARAM = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|cmpid|ref|ocid)$", re.IGNORECASE)
+
+
+def normalise_body(body: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFKC", body).translate(_FOLD)).strip().casefold()
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(normalise_body(body).encode("utf-8")).hexdigest()
+
+
+def word_shingles(body: str, size: int) -> set[bytes]:
+    words = _WORD.findall(normalise_body(body))
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def minhash_signature(body: str, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> bytes | None:
+    shingles = word_shingles(body, config.shingle_words)
+    if len(shingles) < config.min_shingles:
+        return None
+    sketch = MinHash(num_perm=config.num_perm, seed=config.seed)
+    sketch.update_batch(list(shingles))
+    return sketch.hashvalues.astype("<u4").tobytes()
+
+
+def article_signatures(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """Body hash and MinHash per article (columns article_id, body), to store beside the articles."""
+    bodies = articles.column("body").to_pylist()
+    return pa.table(
+        {
+            "article_id": articles.column("article_id"),
+            "body_hash": [body_hash(b or "") for b in bodies],
+            "minhash": [minhash_signature(b or "", config) for b in bodies],
+        },
+        schema=SIGNATURE_SCHEMA,
+    )
+
+
+def canonical_url_key(url: str | None) -> str | None:
+    """Scheme, `www.`, fragment, tracking parameters and a trailing slash ignored; None for a site root."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    if not host or not path:
+        return None
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING_PARAM.match(k)))
+    return urlunsplit(("", host, path, query, ""))
+
+
+def _signature_columns(articles: pa.Table, config: DedupConfig) -> tuple[list[str], list[bytes | None]]:
+    """Body hashes and MinHashes: stored ones where given, computed from `body` for the rest."""
+    n = articles.num_rows
+    names = articles.column_names
+    hashes = articles.column("body_hash").to_pylist() if "body_hash" in names else [None] * n
+    sketches = articles.column("minhash").to_pylist() if "minhash" in names else [None] * n
+    bodies = articles.column("body").to_pylist() if "body" in names else None
+    fallback = articles.column("content_sha256").to_pylist() if "content_sha256" in names else None
+    for i in range(n):
+        if hashes[i] is None:
+            if bodies is not None and bodies[i] is not None:
+                hashes[i] = body_hash(bodies[i])
+                sketches[i] = minhash_signature(bodies[i], config)
+            elif fallback is not None:
+                hashes[i] = fallback[i]
+            else:
+                raise ValueError("find_duplicates needs body, body_hash/minhash or content_sha256")
+    return hashes, sketches
+
+
+def canonical_order(articles: pa.Table) -> list[int]:
+    """Row indices sorted by published_at (missing last), fetched_at, article_id."""
+    keys = [(column, "ascending", "at_end") for column in ("published_at", "fetched_at", "article_id")]
+    return pc.sort_indices(articles, sort_keys=keys).to_pylist()
+
+
+def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
     """Link every duplicate to the earliest copy (published_at, then fetched_at, then article_id).
 
-    `articles` holds the whole history plus the partition being loaded, with columns article_id,
-    content_sha256, published_at, fetched_at. The result does not depend on load order.
+    `articles` holds the whole history plus the partition being loaded: article_id, published_at,
+    fetched_at, optional canonical_url (else url), and either body_hash + minhash (from
+    `article_signatures`), or body, or content_sha256 (exact matching only).
     """
-    rows = sorted(
-        articles.select(["article_id", "content_sha256", "published_at", "fetched_at"]).to_pylist(),
-        key=lambda r: (r["published_at"] is None, r["published_at"] or r["fetched_at"], r["fetched_at"], r["article_id"]),
-    )
-    first: dict[str, str] = {}
-    out = []
-    for row in rows:
-        original = first.setdefault(row["content_sha256"], row["article_id"])
-        if original != row["article_id"]:
-            out.append({"article_id": row["article_id"], "duplicate_of": original, "method": "exact", "similarity": 1.0})
+    if articles.num_rows == 0:
+        return DUPLICATE_SCHEMA.empty_table()
+    ids = articles.column("article_id").to_pylist()
+    hashes, sketches = _signature_columns(articles, config)
+    url_column = next((c for c in ("canonical_url", "url") if c in articles.column_names), None)
+    urls = articles.column(url_column).to_pylist() if url_column else [None] * len(ids)
+    if url_column == "canonical_url" and "url" in articles.column_names:
+        urls = [c or u for c, u in zip(urls, articles.column("url").to_pylist())]
+    values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
+
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    first_with_hash: dict[str, int] = {}
+    first_with_url: dict[str, int] = {}
+    original_of: dict[int, int] = {}  # exact/near duplicate -> its (non-duplicate) original
+    out: list[dict[str, object]] = []
+
+    def similarity(a: int, b: int) -> float:
+        if values[a] is None or values[b] is None:
+            return 0.0
+        return float(np.mean(values[a] == values[b]))
+
+    def link(i: int, target: int, method: str, sim: float) -> None:
+        out.append({"article_id": ids[i], "duplicate_of": ids[target], "method": method, "similarity": round(sim, 4)})
+
+    rank: dict[int, int] = {}
+    for position, i in enumerate(canonical_order(articles)):
+        rank[i] = position
+        if hashes[i] in first_with_hash:
+            twin = first_with_hash[hashes[i]]
+            target = original_of.get(twin, twin)
+            original_of[i] = target
+            if target == twin:
+                link(i, target, "exact", 1.0)
+            else:  # an exact copy of a near duplicate is a near duplicate of the same original
+                link(i, target, "near", similarity(twin, target))
+            continue
+        first_with_hash[hashes[i]] = i
+        url_key = canonical_url_key(urls[i])
+        root = first_with_url.get(url_key) if url_key else None
+        sketch = None if values[i] is None else LeanMinHash(seed=config.seed, hashvalues=values[i], scheme="affine32")
+        if root is not None and (sketch is None or similarity(i, root) >= config.version_min_similarity):
+            link(i, root, "version", similarity(i, root))
+        elif sketch is not None:
+            matches = [j for j in lsh.query(sketch) if similarity(i, j) >= config.near_threshold]
+            if matches:
+                target = min({original_of.get(j, j) for j in matches}, key=rank.__getitem__)
+                original_of[i] = target
+                link(i, target, "near", similarity(i, target))
+        if sketch is not None:
+            lsh.insert(i, sketch, check_duplication=False)
+        if url_key and url_key not in first_with_url:
+            first_with_url[url_key] = i
     return pa.Table.from_pylist(out, schema=DUPLICATE_SCHEMA)
