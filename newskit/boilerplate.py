@@ -100,25 +100,29 @@ def split_leading_plea(text: str) -> tuple[str, str]:
     return text[:end].strip(), rest
 
 
-def _title_parts(title: str) -> list[str]:
-    """The title and its pieces around " | ", " - ", " — " (site names are glued that way)."""
+def title_variants(title: str | None) -> frozenset[str]:
+    """The folded title and its pieces around " | ", " - ", ": " (site names are glued that way)."""
+    if not title:
+        return frozenset()
     parts = [title, *re.split(r"\s+[|–—-]\s+|\s*[|:]\s+", title)]
-    return [fold_for_hash(p) for p in parts if len(p) >= 15]
+    return frozenset(fold_for_hash(p).rstrip(" .") for p in parts if len(p) >= 15)
 
 
-def repeats_title(text: str, title: str | None) -> bool:
-    if not title or _word_count(text) > 40:
+def repeats_title(text: str, title_parts: frozenset[str]) -> bool:
+    if not title_parts or _word_count(text) > 40:
         return False
-    folded = fold_for_hash(text).rstrip(" .")
-    return any(folded == part.rstrip(" .") for part in _title_parts(title))
+    return fold_for_hash(text).rstrip(" .") in title_parts
 
 
-def boilerplate_reason(text: str, title: str | None = None) -> str | None:
-    """The kind of boilerplate a paragraph is, or None for article text."""
+def boilerplate_reason(text: str, title: str | frozenset[str] | None = None) -> str | None:
+    """The kind of boilerplate a paragraph is, or None for article text.
+
+    `title` is the article title or, when calling for many paragraphs, its `title_variants`.
+    """
     stripped = text.strip()
     if not stripped:
         return "empty"
-    if repeats_title(stripped, title):
+    if repeats_title(stripped, title if isinstance(title, frozenset) else title_variants(title)):
         return "title_repeat"
     words = _word_count(stripped)
     for rule in RULES:

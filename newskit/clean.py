@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newskit.blocks import Block
-from newskit.boilerplate import boilerplate_reason, split_leading_plea
+from newskit.boilerplate import boilerplate_reason, split_leading_plea, title_variants
 from newskit.normalise import fold_for_hash, normalise_text
 from newskit.segment import sentence_spans
 
@@ -85,6 +85,7 @@ def clean_blocks(
     templates, the split of a leading plea and the boilerplate rules.
     """
     out = CleanedBlocks()
+    title_parts = title_variants(title)
     seen_body = False
     for block in blocks:
         text = normalise_text(block.text)
@@ -104,7 +105,7 @@ def clean_blocks(
                 out.removed.append((plea, "donation_plea"))
         if not text:
             continue
-        if reason := boilerplate_reason(text, title):
+        if reason := boilerplate_reason(text, title_parts):
             out.removed.append((text, reason))
             continue
         seen_body = True

@@ -24,6 +24,7 @@ from newskit.blocks import Block, BlockKind
 from newskit.boilerplate import boilerplate_reason, is_plea
 from newskit.captions import figure_captions, gallery_caption, split_credit
 from newskit.clean import clean_blocks
+from newskit.continuation import continued_body
 from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
@@ -36,7 +37,9 @@ EXTRACTOR_VERSION = ";".join(
 MAX_HTML_CHARS = 3_000_000
 """trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
-_TRAFILATURA_OPTIONS = dict(include_comments=False, include_tables=True, favor_precision=True)
+_TRAFILATURA_OPTIONS = dict(include_comments=False, favor_precision=True)
+_TRAFILATURA_FALLBACK_OPTIONS = dict(include_comments=False)
+_MIN_PRECISION_CHARS = 400  # below this the precision mode has likely missed the article
 _DATE_HEADER = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\b\s*", re.IGNORECASE)
 _KEY_HEADER = re.compile(r"^\s*(title|author|authors|by|url|site|language)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
@@ -75,9 +78,9 @@ def _load_tree(html: str | bytes) -> HtmlElement | None:
     return trafilatura.load_html(html[:MAX_HTML_CHARS])
 
 
-def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
+def _trafilatura_blocks(tree: HtmlElement, url: str | None, **options: bool) -> list[Block]:
     """trafilatura's main text as blocks, one per line of each top-level element of its output."""
-    document = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    document = trafilatura.bare_extraction(tree, url=url, **options)
     if document is None or document.body is None:
         return []
     blocks = []
@@ -86,6 +89,16 @@ def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
             if line.strip():
                 blocks.append(Block("body", line.strip(), element.tag))
     return blocks
+
+
+def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
+    """Precision-minded trafilatura, its balanced mode when that finds (almost) nothing, plus continued body."""
+    blocks = _trafilatura_blocks(tree, url, **_TRAFILATURA_OPTIONS)
+    if sum(len(b.text) for b in blocks) < _MIN_PRECISION_CHARS:
+        balanced = _trafilatura_blocks(tree, url, **_TRAFILATURA_FALLBACK_OPTIONS)
+        if sum(len(b.text) for b in balanced) > sum(len(b.text) for b in blocks):
+            blocks = balanced
+    return blocks + continued_body(tree, blocks)
 
 
 def _caption_blocks(tree: HtmlElement) -> list[Block]:

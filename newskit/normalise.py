@@ -10,6 +10,8 @@ from ftfy.badness import is_bad
 
 _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# a Latin-1 letter followed by a cp1252 continuation character: how UTF-8 read as cp1252 looks
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00c6\u00d0\u00d1\u00e2-\u00e5\u00ef\u00f0][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-"})
 
 
@@ -18,7 +20,7 @@ def repair_mojibake(text: str) -> str:
 
     `fix_encoding` alone (not `fix_text`) so curly quotes and other legitimate characters are kept.
     """
-    return fix_encoding(text) if is_bad(text) else text
+    return fix_encoding(text) if _MOJIBAKE_HINT.search(text) and is_bad(text) else text
 
 
 def normalise_text(text: str) -> str:
