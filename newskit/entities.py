@@ -1,0 +1,234 @@
+"""Named-entity mentions of one article: trimmed spans, labels repaired with article context,
+one canonical name per entity.
+
+Pure string logic on plain mentions (offsets into the article body), so it runs on any NER
+output. What it fixes in a small statistical model's output:
+- spans: a leading "the", titles ("President", "First Lady") and a trailing possessive are cut;
+- labels: a person's surname or given name tagged ORG/GPE/... is a PERSON when the article
+  names that person in full; a person's surname the model missed is added;
+- canonical names: "Putin" -> "Vladimir Putin" (the earliest full name with that surname or
+  given name), "ICC" -> "International Criminal Court" when the article spells it out, and a few
+  country aliases ("U.S." -> "United States").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+
+PERSON = "PERSON"
+# Labels a person's name is often mis-tagged with.
+REPAIRABLE_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+THE_STRIPPED_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"})
+
+# Titles that precede names, longest first so "Vice President" wins over "President".
+TITLES = sorted(
+    (
+        tuple(t.split())
+        for t in (
+            "President|Vice President|President-elect|Prime Minister|Deputy Prime Minister|"
+            "First Lady|First Minister|Chancellor|Secretary|Secretary of State|"
+            "Secretary-General|Secretary General|Foreign Secretary|Home Secretary|"
+            "Defence Secretary|Defense Secretary|Treasury Secretary|Health Secretary|"
+            "Foreign Minister|Defence Minister|Defense Minister|Finance Minister|Minister|"
+            "Senator|Sen.|Rep.|Representative|Congressman|Congresswoman|Gov.|Governor|Mayor|"
+            "Judge|Justice|Chief Justice|Attorney General|General|Gen.|Lt.|Col.|Colonel|"
+            "Captain|Capt.|Sgt.|Sergeant|Admiral|Commander|King|Queen|Prince|Princess|"
+            "Crown Prince|Pope|Sheikh|Supreme Leader|Dr|Dr.|Mr|Mr.|Mrs|Mrs.|Ms|Ms.|Miss|"
+            "Sir|Dame|Lord|Lady|Professor|Prof.|Rev.|Reverend|Speaker|Ambassador|Envoy|"
+            "Special Envoy|Commissioner|Chairman|Chairwoman|Chief Executive|CEO|Spokesman|"
+            "Spokeswoman|Spokesperson|Coach|Detective|Inspector|Officer|Leader|Emperor|"
+            "Archbishop|Bishop|Cardinal|Rabbi|Imam|Saint|St."
+        ).split("|")
+    ),
+    key=len,
+    reverse=True,
+)
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # "Russian", "Chinese", "Israeli"
+
+# Well-known aliases the article need not spell out.
+ALIASES = {
+    "U.S.": "United States", "US": "United States", "U.S.A.": "United States",
+    "USA": "United States", "United States of America": "United States",
+    "UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom", "EU": "European Union", "E.U.": "European Union",
+    "UN": "United Nations", "U.N.": "United Nations",
+}  # fmt: skip
+_ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z&]){1,7}\.?$")
+_ACRONYM_FILLERS = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "&"})
+_CAPITALISED_RUN = re.compile(
+    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|on|in|de|du|des|la|&)\s+)*[A-Z][\w'’-]*)+"
+)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # offsets into the article body
+    end: int
+    text: str
+    label: str
+    canonical: str = ""
+
+
+def _strip_prefix(mention: Mention, words: int) -> Mention:
+    parts = mention.text.split(" ")
+    cut = len(" ".join(parts[:words])) + 1
+    return replace(mention, start=mention.start + cut, text=mention.text[cut:])
+
+
+def _title_words(words: list[str]) -> int:
+    """How many leading words of a name are a title (never all of them)."""
+    cut = 0
+    while True:
+        rest = words[cut:]
+        if len(rest) > 1 and _NATIONALITY.match(rest[0]) and any(tuple(rest[1 : 1 + len(t)]) == t for t in TITLES):
+            cut += 1
+            continue
+        for title in TITLES:
+            if len(rest) > len(title) and tuple(rest[: len(title)]) == title:
+                cut += len(title)
+                break
+        else:
+            return cut
+
+
+def trim(mention: Mention) -> Mention | None:
+    """The mention without a leading 'the', a title or a trailing possessive; None if nothing is left."""
+    text = mention.text
+    if " " in text and "\n" not in text and "  " not in text:
+        words = text.split(" ")
+        if words[0] in ("the", "The") and mention.label in THE_STRIPPED_LABELS | {PERSON}:
+            mention = _strip_prefix(mention, 1)
+            words = words[1:]
+        titles = _title_words(words)
+        if titles and (mention.label == PERSON or mention.label in REPAIRABLE_LABELS):
+            mention = replace(_strip_prefix(mention, titles), label=PERSON)
+    possessive = _POSSESSIVE.search(mention.text)
+    if possessive and len(mention.text) > 2:
+        cut = len(mention.text) - possessive.start()
+        mention = replace(mention, end=mention.end - cut, text=mention.text[: -cut])
+    stripped = mention.text.rstrip(" .,;:")
+    if stripped != mention.text and not _ACRONYM.match(mention.text):
+        mention = replace(mention, end=mention.end - (len(mention.text) - len(stripped)), text=stripped)
+    return mention if mention.text.strip() else None
+
+
+@dataclass
+class _Person:
+    full: str  # the longest full name of this person in the article
+    words: tuple[str, ...]
+    first_seen: int
+
+
+def _people(mentions: list[Mention]) -> list[_Person]:
+    """People named in full (two words or more), merged by given name and surname."""
+    people: list[_Person] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.label != PERSON:
+            continue
+        words = tuple(m.text.split())
+        if len(words) < 2:
+            continue
+        for person in people:
+            if person.words[-1] == words[-1] and person.words[0] == words[0]:
+                if len(words) > len(person.words):
+                    person.full, person.words = m.text, words
+                break
+        else:
+            people.append(_Person(m.text, words, m.start))
+    return people
+
+
+def _person_for(name: str, at: int, people: list[_Person]) -> _Person | None:
+    """The person a (partial) name refers to: by surname first, then given name, earliest first."""
+    words = name.split()
+    for matches in (
+        lambda p: p.words[-1] == words[-1] and (len(words) == 1 or p.words[0] == words[0]),
+        lambda p: len(words) == 1 and p.words[0] == words[0],
+    ):
+        candidates = [p for p in people if matches(p)]
+        if candidates:
+            earlier = [p for p in candidates if p.first_seen <= at]
+            return min(earlier or candidates, key=lambda p: p.first_seen)
+    return None
+
+
+def _acronym_letters(acronym: str) -> str:
+    return acronym.replace(".", "").replace("&", "")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _ACRONYM_FILLERS and w[:1].isupper())
+
+
+def _expansions(mentions: list[Mention], body: str) -> dict[str, str]:
+    """Initials -> the spelled-out name: a multi-word mention with those initials, else a
+    capitalised phrase the body follows with the acronym in brackets ("... Court (ICC)")."""
+    found: dict[str, str] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.label != PERSON and " " in m.text:
+            found.setdefault(_initials(m.text), " ".join(m.text.split()))
+    for match in _CAPITALISED_RUN.finditer(body):
+        bracket = re.match(r"\s*\(([A-Z][A-Z.&]+)\)", body[match.end() : match.end() + 12])
+        if bracket is None:
+            continue
+        words = match.group(0).split()
+        letters = _acronym_letters(bracket.group(1))
+        for k in range(len(words)):  # the run may start before the name ("In March the ...")
+            if words[k][:1].isupper() and words[k] not in ("The", "A", "An") and _initials(" ".join(words[k:])) == letters:
+                found.setdefault(letters, " ".join(words[k:]))
+                break
+    return found
+
+
+def _missed_person_mentions(mentions: list[Mention], people: list[_Person], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
+    """Occurrences of a known person's name that the model left untagged ("Trump met ...")."""
+    names = {p.full for p in people} | {p.words[-1] for p in people} | {p.words[0] for p in people}
+    names = {n for n in names if len(n) >= 3}
+    if not names:
+        return []
+    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])(?!\s+[A-Z])")
+    taken = sorted((m.start, m.end) for m in mentions)
+    starts = [s for s, _ in taken]
+    added = []
+    for start, end in ranges:
+        for match in pattern.finditer(body, start, end):
+            k = bisect_right(starts, match.start()) - 1
+            if (k >= 0 and taken[k][1] > match.start()) or (k + 1 < len(taken) and taken[k + 1][0] < match.end()):
+                continue
+            before = body[max(0, match.start() - 30) : match.start()].split()
+            if before and before[-1][:1].isupper() and not any(before[-1:] == [t[-1]] for t in TITLES):
+                continue  # part of a longer capitalised name ("Hall Trump")
+            added.append(Mention(match.start(), match.end(), match.group(1), PERSON))
+    return added
+
+
+def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Trimmed, label-repaired mentions (plus missed person names) with canonical names, in text order."""
+    trimmed = [t for t in (trim(m) for m in mentions) if t is not None]
+    people = _people(trimmed)
+    name_parts = {p.full for p in people} | {w for p in people for w in (p.words[0], p.words[-1])}
+    repaired = [
+        replace(m, label=PERSON) if m.label in REPAIRABLE_LABELS and m.text in name_parts else m
+        for m in trimmed
+    ]
+    if sentence_ranges:
+        repaired += _missed_person_mentions(repaired, people, body, sentence_ranges)
+    expansions: dict[str, str] | None = None
+    resolved = []
+    for m in sorted(repaired, key=lambda m: m.start):
+        canonical = " ".join(m.text.split())
+        if m.label == PERSON:
+            person = _person_for(canonical, m.start, people)
+            if person is not None:
+                canonical = person.full
+        elif canonical in ALIASES:
+            canonical = ALIASES[canonical]
+        elif _ACRONYM.match(canonical):
+            if expansions is None:
+                expansions = _expansions(repaired, body)
+            canonical = expansions.get(_acronym_letters(canonical), canonical)
+        resolved.append(replace(m, canonical=canonical))
+    return resolved

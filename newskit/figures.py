@@ -1,0 +1,453 @@
+"""Figures quoted in a parsed text: value, unit, counted noun, qualifier and kind.
+
+Works on one spaCy `Doc` (a paragraph). Number phrases are found token by token (digits,
+spelled numbers, "a dozen", "half a million", "£2.4m"); the qualifier and currency are read to
+their left, the unit to their right, the counted noun from the dependency parse (numeral -> head
+noun). spaCy's entity labels only veto numbers inside names ("Boeing 737") and clock times, and
+send DATE mentions to `newskit.dates`. Offsets are relative to the Doc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from newskit.dates import WEEKDAYS, resolve_date
+from newskit.numbers import (
+    FRACTION_WORDS,
+    MULTIPLIERS,
+    SCALE_ABBREVIATIONS,
+    digits_value,
+    parse_number,
+    parse_ordinal,
+)
+
+COUNT, DURATION, MONEY, PERCENT, QUANTITY, DATE, AGE, ORDINAL = (
+    "count", "duration", "money", "percent", "quantity", "date", "age", "ordinal",
+)  # fmt: skip
+
+# Longest first: the first match ending right before the number wins.
+QUALIFIERS: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (("nearly",), "approx"), (("almost",), "approx"), (("about",), "approx"),
+        (("around",), "approx"), (("roughly",), "approx"), (("approximately",), "approx"),
+        (("some",), "approx"), (("an", "estimated"), "approx"), (("estimated",), "approx"),
+        (("close", "to"), "approx"), (("circa",), "approx"), (("just", "about"), "approx"),
+        (("more", "than"), "over"), (("over",), "over"), (("past",), "over"),
+        (("above",), "over"), (("in", "excess", "of"), "over"), (("upwards", "of"), "over"),
+        (("just", "over"), "over"), (("well", "over"), "over"), (("greater", "than"), "over"),
+        (("less", "than"), "under"), (("fewer", "than"), "under"), (("under",), "under"),
+        (("below",), "under"), (("just", "under"), "under"),
+        (("at", "least"), "at_least"), (("no", "fewer", "than"), "at_least"),
+        (("no", "less", "than"), "at_least"), (("a", "minimum", "of"), "at_least"),
+        (("at", "most"), "at_most"), (("no", "more", "than"), "at_most"),
+        (("not", "more", "than"), "at_most"), (("a", "maximum", "of"), "at_most"),
+        (("up", "to"), "up_to"), (("as", "many", "as"), "up_to"), (("as", "much", "as"), "up_to"),
+    ],  # fmt: skip
+    key=lambda item: -len(item[0]),
+)
+
+CURRENCY_SYMBOLS = {
+    "$": "USD", "us$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
+    "nz$": "NZD", "hk$": "HKD", "s$": "SGD", "r$": "BRL", "£": "GBP", "€": "EUR",
+    "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY", "₪": "ILS",
+}  # fmt: skip
+ISO_CODES = frozenset(
+    "USD EUR GBP SEK NOK DKK CHF JPY CNY INR RUB AUD CAD NZD HKD SGD BRL ZAR MXN TRY PLN UAH".split()
+)
+CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP",
+    "pounds": "GBP", "sterling": "GBP", "krona": "SEK", "kronor": "SEK", "krone": "DKK",
+    "kroner": "DKK", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rupee": "INR",
+    "rupees": "INR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB",
+    "franc": "CHF", "francs": "CHF", "hryvnia": "UAH", "hryvnias": "UAH", "zloty": "PLN",
+    "shekel": "ILS", "shekels": "ILS", "rand": "ZAR", "pesos": "MXN", "lira": "TRY",
+}  # fmt: skip
+# A nationality before a currency word that names a different currency than the default.
+CURRENCY_NATIONALITY = {
+    ("australian", "USD"): "AUD", ("canadian", "USD"): "CAD", ("singapore", "USD"): "SGD",
+    ("hong", "USD"): "HKD", ("zealand", "USD"): "NZD", ("norwegian", "DKK"): "NOK",
+    ("swiss", "CHF"): "CHF", ("argentine", "MXN"): "ARS", ("philippine", "MXN"): "PHP",
+}  # fmt: skip
+SUBUNITS = {"cent": ("USD", 0.01), "cents": ("USD", 0.01), "pence": ("GBP", 0.01), "p": ("GBP", 0.01)}
+
+PERCENT_WORDS = frozenset({"%", "percent", "pct"})
+DURATION_UNITS = {
+    "second": "second", "seconds": "second", "minute": "minute", "minutes": "minute",
+    "mins": "minute", "hour": "hour", "hours": "hour", "hrs": "hour", "day": "day",
+    "days": "day", "week": "week", "weeks": "week", "month": "month", "months": "month",
+    "year": "year", "years": "year", "yrs": "year", "decade": "decade", "decades": "decade",
+    "century": "century", "centuries": "century",
+}  # fmt: skip
+MEASURE_UNITS = {
+    "metre": "metre", "metres": "metre", "meter": "metre", "meters": "metre",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "cm": "cm", "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm",
+    "mm": "mm", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+    "mile": "mile", "miles": "mile", "foot": "foot", "feet": "foot", "ft": "foot",
+    "inch": "inch", "inches": "inch", "yard": "yard", "yards": "yard",
+    "kg": "kg", "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg",
+    "gram": "gram", "grams": "gram", "g": "gram", "tonne": "tonne", "tonnes": "tonne",
+    "ton": "ton", "tons": "ton", "lb": "lb", "lbs": "lb", "ounce": "ounce", "ounces": "ounce",
+    "oz": "ounce", "litre": "litre", "litres": "litre", "liter": "litre", "liters": "litre",
+    "gallon": "gallon", "gallons": "gallon", "barrel": "barrel", "barrels": "barrel",
+    "acre": "acre", "acres": "acre", "hectare": "hectare", "hectares": "hectare",
+    "degree": "degree", "degrees": "degree", "mph": "mph", "kph": "km_h", "km/h": "km_h",
+    "knot": "knot", "knots": "knot", "mw": "MW", "megawatt": "MW", "megawatts": "MW",
+    "gw": "GW", "gigawatt": "GW", "gigawatts": "GW", "kwh": "kWh", "twh": "TWh",
+}  # fmt: skip
+DEGREE_SCALES = {"celsius": "degree_c", "centigrade": "degree_c", "fahrenheit": "degree_f", "c": "degree_c", "f": "degree_f"}
+
+# Entity labels whose numbers are part of a name, not a figure ("Boeing 737", "G7").
+NAME_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+REFERENCE_WORDS = frozenset({"no", "no.", "#", "number", "page", "article", "section", "chapter", "flight", "route", "room", "vol", "vol."})
+AGE_PREFIXES = frozenset({"aged", "age", "ages"})
+_HYPHENS = frozenset({"-", "–", "‐"})
+_SCALE_START_WORDS = frozenset(MULTIPLIERS) | frozenset(FRACTION_WORDS) - {"third", "thirds"}
+_COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "npadvmod", "nmod", "dep"})
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_NOT_COUNTED = frozenset({"lady"})  # "the first lady" is a title, not an ordinal figure
+
+
+@dataclass
+class Figure:
+    start: int  # char offsets relative to the Doc
+    end: int
+    text: str
+    kind: str
+    value: float | None = None
+    unit: str | None = None
+    counted: str | None = None
+    counted_text: str | None = None
+    qualifier: str | None = None
+    qualifier_text: str | None = None
+    date_value: date | None = None
+    date_grain: str | None = None
+
+
+def _is_number_start(token: Token) -> bool:
+    if token.like_num:
+        return True
+    lower = token.lower_
+    if lower in ("a", "an", "half"):
+        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        return nxt is not None and (nxt.lower_ in _SCALE_START_WORDS or (lower == "half" and nxt.lower_ in ("a", "an")))
+    return lower[:1].isdigit() and digits_value(lower) is not None
+
+
+def _extends_number(doc: Doc, i: int) -> bool:
+    """Whether token i continues the number phrase that ends at token i - 1."""
+    token, prev = doc[i], doc[i - 1]
+    lower = token.lower_
+    if token.like_num and not token.is_punct:
+        return not (prev.like_num and prev.lower_[:1].isdigit() and lower[:1].isdigit())  # "5 6"
+    if lower in MULTIPLIERS or lower in FRACTION_WORDS:
+        return True
+    if lower in SCALE_ABBREVIATIONS and prev.lower_[:1].isdigit() and not prev.whitespace_:
+        return True  # "£2.4m" is tokenised "£", "2.4", "m"
+    if i + 1 < len(doc):
+        nxt = doc[i + 1]
+        if lower in _HYPHENS and not prev.whitespace_ and nxt.like_num and not nxt.lower_[:1].isdigit():
+            return not prev.lower_[:1].isdigit()  # "twenty-five", "two-thirds"; not "3-1"
+        if lower in _HYPHENS and not prev.whitespace_ and nxt.lower_ in FRACTION_WORDS:
+            return True
+        if lower == "and" and (nxt.lower_ in ("a", "one") and i + 2 < len(doc) and doc[i + 2].lower_ == "half"):
+            return True
+        if lower == "and" and nxt.like_num and not nxt.lower_[:1].isdigit() and not prev.lower_[:1].isdigit():
+            return prev.lower_ in ("hundred", "thousand", "million", "billion")
+        if lower in ("a", "an", "of") and prev.lower_ in FRACTION_WORDS | {"and", "of"}:
+            return nxt.lower_ in MULTIPLIERS or nxt.lower_ in FRACTION_WORDS or nxt.lower_ in ("a", "an")
+    return False
+
+
+def _qualifier(doc: Doc, start: int) -> tuple[int, str | None, str | None]:
+    """(new start, normalised qualifier, raw text) for the words right before token `start`."""
+    for words, name in QUALIFIERS:
+        n = len(words)
+        if start - n < 0:
+            continue
+        if all(doc[start - n + k].lower_ == w for k, w in enumerate(words)):
+            span = doc[start - n : start]
+            return start - n, name, span.text
+    return start, None, None
+
+
+def _currency_before(doc: Doc, start: int) -> tuple[int, str | None]:
+    if start == 0:
+        return start, None
+    prev = doc[start - 1]
+    code = CURRENCY_SYMBOLS.get(prev.lower_)
+    if code is None and prev.text in ISO_CODES:
+        code = prev.text
+    if code is None:
+        return start, None
+    if code == "USD" and start >= 2 and doc[start - 2].text in ("US", "U.S.") and not doc[start - 2].whitespace_:
+        return start - 2, code
+    return start - 1, code
+
+
+def _unit_after(doc: Doc, end: int) -> tuple[int, str | None, str | None, bool]:
+    """(end after the unit, unit, kind, adjectival) for the tokens right after a number phrase."""
+    n = len(doc)
+    j = end
+    adjectival = False
+    if j < n and doc[j].lower_ in _HYPHENS and not doc[j - 1].whitespace_:
+        j += 1
+        adjectival = True
+    if j >= n:
+        return end, None, None, False
+    token = doc[j]
+    lower = token.lower_
+    if lower in PERCENT_WORDS:
+        return j + 1, "percent", PERCENT, adjectival
+    if lower == "per" and j + 1 < n and doc[j + 1].lower_ == "cent":
+        return j + 2, "percent", PERCENT, adjectival
+    if lower == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points"):
+        return j + 2, "percentage_point", PERCENT, adjectival
+    if lower in DURATION_UNITS:
+        return j + 1, DURATION_UNITS[lower], DURATION, adjectival
+    if token.text in ISO_CODES:
+        return j + 1, token.text, MONEY, adjectival
+    if lower in CURRENCY_WORDS and not (lower.startswith("pound") and token.ent_type_ == "QUANTITY"):
+        return j + 1, CURRENCY_WORDS[lower], MONEY, adjectival
+    if j + 1 < n and doc[j + 1].lower_ in CURRENCY_WORDS:  # "5 billion Norwegian kroner"
+        code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[doc[j + 1].lower_]))
+        if code:
+            return j + 2, code, MONEY, adjectival
+    if lower in MEASURE_UNITS:
+        unit = MEASURE_UNITS[lower]
+        if lower.startswith("pound"):
+            unit = "lb"
+        if unit == "degree" and j + 1 < n and doc[j + 1].lower_ in DEGREE_SCALES:
+            return j + 2, DEGREE_SCALES[doc[j + 1].lower_], QUANTITY, adjectival
+        return j + 1, unit, QUANTITY, adjectival
+    if lower in ("pound", "pounds"):
+        return j + 1, "lb", QUANTITY, adjectival
+    if lower == "square" and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
+        return j + 2, MEASURE_UNITS[doc[j + 1].lower_] + "2", QUANTITY, adjectival
+    if lower in SUBUNITS:
+        return j + 1, lower, MONEY, adjectival
+    return end, None, None, False
+
+
+def _counted_noun(doc: Doc, anchor: Token, after: int) -> Token | None:
+    """The noun a numeral (or adjectival unit, "three-year war") quantifies, from the parse."""
+    head = anchor.head
+    if (
+        head.i >= after
+        and head.pos_ in _NOUNS
+        and anchor.dep_ in _COUNTED_DEPS
+        and head.i - after <= 4
+        and not any(t.is_punct and t.lower_ not in _HYPHENS for t in doc[after : head.i])
+    ):
+        return head
+    # The parse often attaches the numeral elsewhere; accept the noun right after it when the
+    # words in between only modify that noun ("two White House officials").
+    k = after
+    while k < len(doc) and k - after <= 4:
+        token = doc[k]
+        if token.pos_ in _NOUNS and not (token.dep_ in ("compound", "amod", "nmod") and token.head.i > k):
+            return token if token.ent_type_ not in ("DATE", "TIME") else None
+        if token.pos_ not in ("ADJ", "NOUN", "PROPN") and not (token.pos_ == "VERB" and token.dep_ == "amod"):
+            return None
+        k += 1
+    return None
+
+
+def _of_noun(doc: Doc, after: int) -> tuple[Token | None, int]:
+    """'two of the officials', '12 percent of voters': the pobj after 'of'."""
+    if after < len(doc) and doc[after].lower_ == "of":
+        for child in doc[after].children:
+            if child.dep_ == "pobj" and child.pos_ in _NOUNS and child.i - after <= 4:
+                return child, child.i + 1
+    return None, after
+
+
+def _age_context(doc: Doc, start: int, end: int, value: float) -> tuple[bool, int]:
+    """(is an age, end of the age phrase): 'aged 45', '45-year-old', '45 years old', 'Smith, 45,'."""
+    n = len(doc)
+    words = [t.lower_ for t in doc[end : min(end + 4, n)]]
+    if words[:4] in (["-", "year", "-", "old"], ["-", "years", "-", "old"]):
+        return True, end + 4
+    if words[:3] in (["years", "old"] + words[2:3], ["year", "old"] + words[2:3]) and words[1:2] == ["old"]:
+        return True, end + 2
+    if start > 0 and doc[start - 1].lower_ in AGE_PREFIXES:
+        return True, end
+    if (
+        value == int(value)
+        and 0 < value < 120
+        and start >= 2
+        and doc[start - 1].text == ","
+        and doc[start - 2].ent_type_ == "PERSON"
+        and (end >= n or doc[end].text in (",", ")", "."))
+    ):
+        return True, end
+    return False, end
+
+
+def _prefers_future(token: Token) -> bool:
+    verb = token
+    for _ in range(3):
+        if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
+            break
+        verb = verb.head
+    return any(child.lower_ in ("will", "'ll", "shall") for child in verb.children)
+
+
+def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Figure]:
+    figures = []
+    spans: list[Span] = [ent for ent in doc.ents if ent.label_ == "DATE"]
+    # sm often misses bare weekdays ("told reporters Friday")
+    for token in doc:
+        if token.lower_ in WEEKDAYS and not token.ent_type_ and token.text[:1].isupper():
+            spans.append(doc[token.i : token.i + 1])
+    for span in spans:
+        if any(used[t.i] for t in span):
+            continue
+        while len(span) > 1 and span[-1].lower_ in ("'s", "’s"):
+            span = span[:-1]
+        while len(span) > 1 and span[0].lower_ in ("the",):
+            span = span[1:]
+        resolved = resolve_date(span.text, published, _prefers_future(span.root))
+        if resolved is None:
+            continue
+        for t in span:
+            used[t.i] = True
+        figures.append(
+            Figure(
+                span.start_char, span.end_char, span.text, DATE,
+                date_value=resolved.value, date_grain=resolved.grain,
+            )  # fmt: skip
+        )
+    return figures
+
+
+def _clock_time(token: Token) -> bool:
+    if token.ent_type_ != "TIME":
+        return False
+    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    text = ent.text.lower() if ent is not None else token.text
+    return any(mark in text for mark in (":", "am", "pm", "a.m.", "p.m.", "gmt", "o'clock", "bst", "edt", "est"))
+
+
+def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
+    """All figures in a parsed paragraph, in text order."""
+    n = len(doc)
+    used = [False] * n
+    figures: list[Figure] = []
+    i = 0
+    while i < n:
+        token = doc[i]
+        if used[i] or not _is_number_start(token):
+            i += 1
+            continue
+        end = i + 1
+        while end < n and _extends_number(doc, end):
+            end += 1
+        # trailing connectors are not part of the number
+        while end - 1 > i and doc[end - 1].lower_ in ("and", "a", "an", "of", "-"):
+            end -= 1
+        figure = _figure_at(doc, i, end, published)
+        if figure is not None:
+            figures.append(figure)
+            start_tok = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+            for t in start_tok if start_tok is not None else doc[i:end]:
+                used[t.i] = True
+        i = end
+    figures.extend(_date_figures(doc, used, published))
+    figures.sort(key=lambda f: f.start)
+    return figures
+
+
+def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure | None:
+    first, last = doc[start], doc[end - 1]
+    label = first.ent_type_
+    if label in NAME_LABELS or _clock_time(first):
+        return None
+    phrase = doc[start:end].text
+    ordinal = parse_ordinal(phrase) if end - start == 1 else None
+    if ordinal is not None and first.ent_type_ == "ORDINAL":
+        if first.is_title and not first.is_sent_start:
+            return None  # part of a name or title: "First Lady", "Second World War"
+        noun = _counted_noun(doc, first, end)
+        if noun is not None and noun.lower_ in _NOT_COUNTED:
+            return None
+        return _build(doc, start, start, end, noun, None, None, float(ordinal), None, ORDINAL)
+    value = parse_number(phrase)
+    if value is None:
+        return None
+    if start > 0 and doc[start - 1].lower_ in REFERENCE_WORDS:
+        return None
+    if start > 0 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_ and not label:
+        return None  # "Apollo 11", "Air Force One"
+    if end < len(doc) and doc[end].text in (":", "/") and end + 1 < len(doc) and doc[end + 1].like_num:
+        return None  # scores, clock times, ratios
+
+    currency_start, currency = _currency_before(doc, start)
+    qual_start, qualifier, qualifier_text = _qualifier(doc, currency_start)
+
+    unit_end, unit, kind, adjectival = _unit_after(doc, end)
+    if currency is not None:
+        kind, unit = MONEY, currency
+    elif kind == MONEY and unit in SUBUNITS:
+        code, factor = SUBUNITS[unit]
+        unit, value = code, value * factor
+
+    is_age, age_end = _age_context(doc, start, end, value)
+    if is_age:
+        noun = None
+        if age_end > end and doc[age_end - 1].lower_ == "old":
+            old = doc[age_end - 1]
+            noun = old.head if old.head.i >= age_end and old.head.pos_ in _NOUNS else _counted_noun(doc, old, age_end)
+        return _build(doc, qual_start, start, age_end, noun, qualifier, qualifier_text, value, "year", AGE)
+
+    if label == "DATE" and kind != DURATION:
+        return None  # dates are resolved as a whole mention
+    if kind is None and label == "TIME":
+        return None
+    if kind is None and value == int(value) and 1800 <= value <= 2100 and first.text.isdigit() and len(first.text) == 4:
+        return None  # a year the NER missed
+
+    noun = None
+    anchor = doc[unit_end - 1] if unit_end > end else last
+    if kind in (None, DURATION, QUANTITY, MONEY) and (kind is None or adjectival):
+        noun = _counted_noun(doc, anchor, unit_end)
+    phrase_end = unit_end
+    if noun is None and kind in (None, PERCENT):
+        noun, phrase_end = _of_noun(doc, unit_end)
+    if kind is None and noun is None and first.lower_ == "one" and end - start == 1:
+        return None  # "one of them", "no one": a pronoun, not a figure
+    return _build(doc, qual_start, start, max(phrase_end, unit_end), noun, qualifier, qualifier_text, value, unit, kind or COUNT, unit_end)
+
+
+def _build(
+    doc: Doc,
+    span_start: int,
+    number_start: int,
+    span_end: int,
+    noun: Token | None,
+    qualifier: str | None,
+    qualifier_text: str | None,
+    value: float,
+    unit: str | None,
+    kind: str,
+    counted_from: int | None = None,
+) -> Figure:
+    end = max(span_end, noun.i + 1) if noun is not None else span_end
+    span = doc[span_start:end]
+    counted = counted_text = None
+    if noun is not None:
+        counted = noun.lemma_.lower() if noun.pos_ == "NOUN" else noun.text
+        first_word = counted_from if counted_from is not None else span_end
+        words = doc[min(first_word, noun.i) : noun.i + 1]
+        while len(words) > 1 and words[0].pos_ in ("DET", "ADP", "PUNCT"):
+            words = words[1:]
+        counted_text = words.text
+    return Figure(
+        span.start_char, span.end_char, span.text, kind, value, unit, counted, counted_text,
+        qualifier, qualifier_text,
+    )  # fmt: skip
