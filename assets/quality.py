@@ -13,6 +13,7 @@ from assets.lake import ParquetSink, iter_batches, stage_file, table_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.quality import ArticleFacts, article_issues
 from pipelines.settings import NewsSettings
+from warehouse.connection import run
 
 ARTICLE_COLUMNS = [
     "article_id", "scrape_id", "partition_date", "url", "canonical_url", "domain", "site_name", "title",
@@ -80,22 +81,24 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(".data.parquet.tmp")
         params = [day] if "?" in select else []
-        con.execute(
+        run(
+            con,
             f"COPY (SELECT {select} FROM read_parquet(?, hive_partitioning = false) WHERE article_id IN "
             f"(SELECT article_id FROM read_parquet(?, hive_partitioning = false))) TO '{tmp}' (FORMAT parquet)",
             params + [str(stage_file(lake, stage, day)), kept],
         )
         tmp.replace(target)
-        counts[table] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchone()[0]
+        counts[table] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchall()[0][0]
     raw_target = table_file(lake, "raw_scrapes", day)
     raw_target.parent.mkdir(parents=True, exist_ok=True)
     tmp = raw_target.with_name(".data.parquet.tmp")
-    con.execute(
+    run(
+        con,
         f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO '{tmp}' (FORMAT parquet)",
         [str(stage_file(lake, "raw_scrapes", day))],
     )
     tmp.replace(raw_target)
-    counts["raw_scrapes"] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(raw_target)]).fetchone()[0]
+    counts["raw_scrapes"] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(raw_target)]).fetchall()[0][0]
     con.close()
     return counts
 

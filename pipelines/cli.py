@@ -43,7 +43,7 @@ def sample_days(scrapes: Path) -> list[str]:
 def ingest(days: list[str], settings: NewsSettings) -> bool:
     from pipelines.definitions import defs
 
-    job = defs.get_job_def("ingest_job")
+    job = defs.resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get()
     ok = True
     for day in days:
@@ -63,6 +63,8 @@ def ingest(days: list[str], settings: NewsSettings) -> bool:
 
 
 def print_summary(settings: NewsSettings) -> None:
+    if not settings.warehouse.exists():
+        raise SettingsError(f"no warehouse at {settings.warehouse} yet: run `make run` or `python -m pipelines.cli ingest` first")
     con = connect(settings.warehouse, read_only=True)
     try:
         rows = con.execute(SUMMARY_SQL).fetchall()

@@ -32,3 +32,9 @@ def connect(path: Path, read_only: bool = False, wait_s: float = 30.0) -> duckdb
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> None:
+    """Execute a statement and consume its result (duckdb 2.0 refuses new work on the connection
+    while a previous result is still pending)."""
+    con.execute(sql, params or []).fetchall()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from newskit.dedup import find_duplicates
+from warehouse.connection import run
 
 
 def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
@@ -17,9 +18,10 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
         "SELECT article_id, partition_date, content_sha256, published_at, fetched_at FROM news.articles"
     ).to_arrow_table()
     links = find_duplicates(history)
-    con.execute("DELETE FROM news.duplicates")
+    run(con, "DELETE FROM news.duplicates")
     con.register("new_links", links)
-    con.execute(
+    run(
+        con,
         """
         INSERT INTO news.duplicates (article_id, partition_date, duplicate_of, method, similarity)
         SELECT l.article_id, a.partition_date, l.duplicate_of, l.method, l.similarity
@@ -27,7 +29,8 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
         """
     )
     con.unregister("new_links")
-    con.execute(
+    run(
+        con,
         """
         UPDATE news.articles SET status = CASE
             WHEN article_id IN (SELECT article_id FROM news.duplicates) THEN 'duplicate'

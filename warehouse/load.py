@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from warehouse.connection import connect
+from warehouse.connection import connect, run
 from warehouse.duplicates import refresh_duplicates
 from warehouse.migrate import migrate
 
@@ -64,22 +64,22 @@ def load_partition(warehouse: Path, lake: Path, day: date, publish: bool = True)
     con = connect(warehouse)
     try:
         result.migrations_applied = migrate(con)
-        con.execute("BEGIN TRANSACTION")
+        run(con, "BEGIN TRANSACTION")
         try:
             for table in partitioned_tables(con):
-                con.execute(f'DELETE FROM news."{table}" WHERE partition_date = ?', [day])
+                run(con, f'DELETE FROM news."{table}" WHERE partition_date = ?', [day])
                 path = lake_table_file(lake, table, day)
                 if path.exists():
-                    con.execute(f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
+                    run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
                     result.rows[table] = con.execute(
                         f'SELECT count(*) FROM news."{table}" WHERE partition_date = ?', [day]
-                    ).fetchone()[0]
+                    ).fetchall()[0][0]
             result.duplicates_total = refresh_duplicates(con)
-            con.execute("COMMIT")
+            run(con, "COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            run(con, "ROLLBACK")
             raise
-        con.execute("CHECKPOINT")
+        run(con, "CHECKPOINT")
     finally:
         con.close()
     if publish:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.connection import run
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -15,22 +17,20 @@ def migration_files() -> list[Path]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Bring the schema up to date; returns the names of the migrations applied now."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS news")
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS news.schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())"
-    )
+    run(con, "CREATE SCHEMA IF NOT EXISTS news")
+    run(con, "CREATE TABLE IF NOT EXISTS news.schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())")
     done = {name for (name,) in con.execute("SELECT name FROM news.schema_migrations").fetchall()}
     applied = []
     for path in migration_files():
         if path.name in done:
             continue
-        con.execute("BEGIN")
+        run(con, "BEGIN")
         try:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO news.schema_migrations (name) VALUES (?)", [path.name])
-            con.execute("COMMIT")
+            run(con, path.read_text(encoding="utf-8"))
+            run(con, "INSERT INTO news.schema_migrations (name) VALUES (?)", [path.name])
+            run(con, "COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            run(con, "ROLLBACK")
             raise
         applied.append(path.name)
     return applied
