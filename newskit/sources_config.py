@@ -18,6 +18,7 @@ import yaml
 
 SOURCES_ENV = "NEWS_SOURCES"
 SOURCE_KINDS = ("feed", "sitemap", "urls", "warc")
+RUN_LEVEL_SETTINGS = frozenset({"allow_private_networks", "refetch"})
 DEFAULT_USER_AGENT = "newskit-news-warehouse/0.1 (polite research crawler; obeys robots.txt)"
 
 
@@ -33,13 +34,13 @@ class FetchSettings:
     max_bytes: int = 5_000_000  # cap on a (decompressed) response body
     timeout_s: float = 20.0  # connect/read timeout, and the budget for reading one body
     user_agent: str = DEFAULT_USER_AGENT
-    allow_private_networks: bool = False  # loopback/private/link-local targets (tests only)
+    allow_private_networks: bool = False  # loopback/private/link-local targets (tests only); run-level
     max_retries: int = 3  # retries after a 429/5xx or a network error (attempts = 1 + this)
     backoff_base_s: float = 1.0  # first retry delay; doubles with every retry
     max_retry_wait_s: float = 60.0  # a longer Retry-After gives up instead of waiting
     max_redirects: int = 5
     obey_robots: bool = True
-    refetch: bool = False  # re-run of a day fetches again instead of reusing stored bytes
+    refetch: bool = False  # re-run of a day fetches again instead of reusing stored bytes; run-level
     max_pages_per_source: int = 500  # pages fetched for one source in one run
     max_child_sitemaps: int = 50  # children read from one sitemap index
 
@@ -175,6 +176,8 @@ def parse_sources_config(raw: Any, *, path: Path | None = None) -> SourcesConfig
             )
         kind = kinds[0]
         overrides = {k: v for k, v in item.items() if k not in ("name", kind)}
+        for key in RUN_LEVEL_SETTINGS & set(overrides):
+            raise SourcesConfigError(f"{where}.{key}: can only be set under defaults (it applies to the whole run)")
         settings = _settings(overrides, defaults, where)
         sources.append(SourceSpec(name, kind, _locations(item[kind], where, kind, base_dir), settings))
     return SourcesConfig(defaults=defaults, sources=tuple(sources), path=path)
