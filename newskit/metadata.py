@@ -25,10 +25,11 @@ _ARTICLE_TYPES = {
 }
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])")
 _JOB_TITLE = re.compile(
-    r"\b(?:senior|chief|staff|political|deputy|associate|contributing|managing|executive|special|"
+    r"(?:^|\s)(?:(?:senior|chief|staff|political|deputy|associate|contributing|managing|executive|special|"
     r"national|foreign|business|sports?|science|health|tech(?:nology)?|investigative|white house|"
-    r"digital|news|breaking news|assistant)?\s*(?:reporter|correspondent|editor|writer|journalist|"
-    r"columnist|contributor|producer|analyst|critic|photographer|intern|staff|anchor|host)s?\b.*$",
+    r"digital|news|breaking news|assistant|legal|economics|education|culture|travel)\s+)*"
+    r"(?:reporter|correspondent|editor|writer|journalist|columnist|contributor|producer|analyst|critic|"
+    r"photographer|intern|staff|anchor|host)s?\b.*$",
     re.IGNORECASE,
 )
 _AUTHOR_NOISE = re.compile(
