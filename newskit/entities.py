@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 PERSON = "PERSON"
 # Labels a person's name is often mis-tagged with.
 REPAIRABLE_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+# A given name tagged as a place is more often the place ("Jordan Peel visited Jordan").
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 THE_STRIPPED_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"})
 
 # Titles that precede names, longest first so "Vice President" wins over "President".
@@ -209,9 +211,13 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     """Trimmed, label-repaired mentions (plus missed person names) with canonical names, in text order."""
     trimmed = [t for t in (trim(m) for m in mentions) if t is not None]
     people = _people(trimmed)
-    name_parts = {p.full for p in people} | {w for p in people for w in (p.words[0], p.words[-1])}
+    names = {p.full for p in people} | {p.words[-1] for p in people}
+    given_names = {p.words[0] for p in people}
     repaired = [
-        replace(m, label=PERSON) if m.label in REPAIRABLE_LABELS and m.text in name_parts else m
+        replace(m, label=PERSON)
+        if m.label in REPAIRABLE_LABELS
+        and (m.text in names or (m.text in given_names and m.label not in PLACE_LABELS))
+        else m
         for m in trimmed
     ]
     if sentence_ranges:

@@ -159,7 +159,7 @@ def _extends_number(doc: Doc, i: int) -> bool:
             return True
         if lower == "and" and nxt.like_num and not nxt.lower_[:1].isdigit() and not prev.lower_[:1].isdigit():
             return prev.lower_ in ("hundred", "thousand", "million", "billion")
-        if lower in ("a", "an", "of") and prev.lower_ in FRACTION_WORDS | {"and", "of"}:
+        if lower in ("a", "an", "of") and (prev.lower_ in FRACTION_WORDS or prev.lower_ in ("and", "of")):
             return nxt.lower_ in MULTIPLIERS or nxt.lower_ in FRACTION_WORDS or nxt.lower_ in ("a", "an")
     return False
 
@@ -282,7 +282,8 @@ def _age_context(doc: Doc, start: int, end: int, value: float) -> tuple[bool, in
         and 0 < value < 120
         and start >= 2
         and doc[start - 1].text == ","
-        and doc[start - 2].ent_type_ == "PERSON"
+        and (doc[start - 2].ent_type_ == "PERSON" or doc[start - 2].pos_ in _NOUNS)
+        and not doc[start - 2].like_num
         and (end >= n or doc[end].text in (",", ")", "."))
     ):
         return True, end
@@ -370,7 +371,7 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
         return None
     phrase = doc[start:end].text
     ordinal = parse_ordinal(phrase) if end - start == 1 else None
-    if ordinal is not None and first.ent_type_ == "ORDINAL":
+    if ordinal is not None and (first.ent_type_ == "ORDINAL" or first.lower_ in FRACTION_WORDS):
         if first.is_title and not first.is_sent_start:
             return None  # part of a name or title: "First Lady", "Second World War"
         noun = _counted_noun(doc, first, end)
@@ -382,8 +383,6 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
         return None
     if start > 0 and doc[start - 1].lower_ in REFERENCE_WORDS:
         return None
-    if start > 0 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_ and not label:
-        return None  # "Apollo 11", "Air Force One"
     if end < len(doc) and doc[end].text in (":", "/") and end + 1 < len(doc) and doc[end + 1].like_num:
         return None  # scores, clock times, ratios
 
@@ -403,6 +402,8 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
         if age_end > end and doc[age_end - 1].lower_ == "old":
             old = doc[age_end - 1]
             noun = old.head if old.head.i >= age_end and old.head.pos_ in _NOUNS else _counted_noun(doc, old, age_end)
+        if start > 0 and doc[start - 1].lower_ in AGE_PREFIXES:
+            qual_start = start - 1  # "aged 19"
         return _build(doc, qual_start, start, age_end, noun, qualifier, qualifier_text, value, "year", AGE)
 
     if label == "DATE" and kind != DURATION:
@@ -419,8 +420,13 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
     phrase_end = unit_end
     if noun is None and kind in (None, PERCENT):
         noun, phrase_end = _of_noun(doc, unit_end)
-    if kind is None and noun is None and first.lower_ == "one" and end - start == 1:
-        return None  # "one of them", "no one": a pronoun, not a figure
+    if kind is None and noun is None:
+        if first.lower_ == "one" and end - start == 1:
+            return None  # "one of them", "no one": a pronoun, not a figure
+        if start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+            return None  # part of a name: "Apollo 11", "Air Force One"
+    if kind is None and value < 1 and any(t.lower_ in FRACTION_WORDS for t in doc[start:end]):
+        kind, unit = QUANTITY, "fraction"  # "two-thirds of the members"
     return _build(doc, qual_start, start, max(phrase_end, unit_end), noun, qualifier, qualifier_text, value, unit, kind or COUNT, unit_end)
 
 

@@ -1,0 +1,121 @@
+"""annotate() on an invented article: offsets into the body, sentence numbers, captions left out."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+
+from newskit.nlp import (
+    ENTITY_SCHEMA,
+    FIGURE_SCHEMA,
+    ModelNotInstalledError,
+    NlpInput,
+    annotate,
+    load_pipeline,
+    paragraph_ranges,
+)
+
+PARAGRAPHS = [
+    "Prime Minister Helena Marsh announced on Tuesday that the government would spend £4.5bn on "
+    "flood defences, according to the Environment Agency (EA).",
+    "Marsh told reporters that nearly 12,000 homes had been flooded since January. The EA said "
+    "more than 300 people were evacuated.",
+    # a photo caption kept in the body string but outside every sentence span
+    "Helena Marsh visits a street in York with 40 soldiers.",
+    "Opposition leader Tom Becker, 47, called the plan too little, too late. Becker said he would "
+    "meet Marsh in Leeds.",
+]
+CAPTION = 2
+
+
+def sentences_of(body: str, skip_paragraph: int) -> list[tuple[int, int, int]]:
+    spans, pos = [], 0
+    for index, paragraph in enumerate(PARAGRAPHS):
+        if index != skip_paragraph:
+            start = 0
+            for match in re.finditer(r"(?<=\.) (?=[A-Z])", paragraph):
+                spans.append((pos + start, pos + match.start()))
+                start = match.end()
+            spans.append((pos + start, pos + len(paragraph)))
+        pos += len(paragraph) + 2
+    return [(number, start, end) for number, (start, end) in enumerate(spans)]
+
+
+@pytest.fixture(scope="module")
+def result():
+    body = "\n\n".join(PARAGRAPHS)
+    article = NlpInput("a1", body, datetime(2025, 3, 6, 9, tzinfo=timezone.utc), sentences_of(body, CAPTION))
+    return article, annotate(load_pipeline(), [article])
+
+
+def test_schemas(result):
+    _, annotated = result
+    assert annotated.entities.schema == ENTITY_SCHEMA
+    assert annotated.figures.schema == FIGURE_SCHEMA
+
+
+def test_offsets_index_the_body(result):
+    article, annotated = result
+    for table in (annotated.entities, annotated.figures):
+        rows = table.to_pylist()
+        assert rows
+        for row in rows:
+            assert article.body[row["char_start"] : row["char_end"]] == row["text"]
+            number, start, end = next(s for s in article.sentences if s[0] == row["sentence_no"])
+            assert start <= row["char_start"] < end
+
+
+def test_caption_paragraph_is_not_annotated(result):
+    article, annotated = result
+    caption_start = article.body.index(PARAGRAPHS[CAPTION])
+    caption_end = caption_start + len(PARAGRAPHS[CAPTION])
+    for table in (annotated.entities, annotated.figures):
+        assert all(not caption_start <= s < caption_end for s in table.column("char_start").to_pylist())
+
+
+def test_entities_are_canonical(result):
+    _, annotated = result
+    rows = {(r["text"], r["label"], r["canonical"]) for r in annotated.entities.to_pylist()}
+    assert ("Helena Marsh", "PERSON", "Helena Marsh") in rows
+    assert ("Marsh", "PERSON", "Helena Marsh") in rows
+    assert ("Becker", "PERSON", "Tom Becker") in rows
+    assert ("EA", "ORG", "Environment Agency") in rows
+    assert not any(text.startswith("Prime Minister") for text, _, _ in rows)
+
+
+def test_figures_of_the_article(result):
+    _, annotated = result
+    rows = {r["text"]: r for r in annotated.figures.to_pylist()}
+    assert (rows["£4.5bn"]["value"], rows["£4.5bn"]["unit"], rows["£4.5bn"]["kind"]) == (4.5e9, "GBP", "money")
+    homes = rows["nearly 12,000 homes"]
+    assert (homes["value"], homes["counted"], homes["qualifier"], homes["kind"]) == (12000, "home", "approx", "count")
+    assert (rows["Tuesday"]["date_value"], rows["Tuesday"]["date_grain"]) == (date(2025, 3, 4), "day")
+    assert (rows["January"]["date_value"], rows["January"]["date_grain"]) == (date(2025, 1, 1), "month")
+    assert (rows["47"]["kind"], rows["47"]["value"]) == ("age", 47)
+    assert rows["more than 300 people"]["qualifier"] == "over"
+
+
+def test_numbers_restart_per_article():
+    nlp = load_pipeline()
+    articles = [
+        NlpInput(f"a{k}", "Seventeen miners were rescued on Friday.", None, [(0, 0, 40)]) for k in range(2)
+    ]
+    figures = annotate(nlp, articles).figures.to_pylist()
+    assert [(f["article_id"], f["figure_no"], f["value"]) for f in figures] == [("a0", 0, 17), ("a1", 0, 17)]
+
+
+def test_paragraph_ranges_join_sentences_of_one_paragraph():
+    body = "One. Two.\n\nThree."
+    article = NlpInput("p", body, None, [(0, 0, 4), (1, 5, 9), (2, 11, 17)])
+    assert paragraph_ranges(article) == [(0, 9), (11, 17)]
+
+
+def test_missing_model_names_the_package():
+    with pytest.raises(ModelNotInstalledError, match="not installed.*NEWS_SPACY_MODEL"):
+        load_pipeline("xx_no_such_model_pkg")
+
+
+def test_pipeline_is_loaded_once():
+    assert load_pipeline() is load_pipeline()
