@@ -1,0 +1,133 @@
+"""Validation frames: the partition's Arrow tables plus the derived columns the suites check.
+
+GX expectations look at one frame at a time, so facts that need another table or a computation
+are added here as plain columns (documented in docs/quality.md):
+
+- every child table (paragraphs, sentences, entities, figures): `article_known` (its article is in
+  the partition's articles), `span_in_body` (0 <= char_start < char_end <= len(body)) and
+  `span_matches_text` (body[char_start:char_end] == text); both NULL where the row has no offsets;
+- paragraphs: `offsets_match_kind` (offsets present exactly for kind = body);
+- articles: `body_chars`, `published_year`, `published_lead_hours` (published_at - fetched_at),
+  `scrape_known`;
+- figures: `value_finite`, `date_year`;
+- raw_scrapes: `sha256_matches`, `size_matches`, `fetched_before_run` (the large `content`
+  column itself is dropped from the frame);
+- quarantine: `reason_count`, `scrape_known`;
+- scrape_outcomes (derived table): per raw scrape, `outcomes` = its articles + quarantine entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from datetime import datetime, timezone
+
+import pandas as pd
+import pyarrow as pa
+
+CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures")
+
+
+def _bodies(tables: dict[str, pa.Table]) -> dict[str, str]:
+    articles = tables.get("articles")
+    if articles is None:
+        return {}
+    return dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist()))
+
+
+def _scrape_ids(tables: dict[str, pa.Table]) -> set[str] | None:
+    """The day's raw scrape ids; None when raw_scrapes is not validated with the others."""
+    raw = tables.get("raw_scrapes")
+    return set(raw.column("scrape_id").to_pylist()) if raw is not None else None
+
+
+def _known(values: pd.Series, known: set[str] | None) -> pd.Series:
+    if known is None:
+        return pd.Series(pd.NA, index=values.index, dtype="boolean")
+    return values.isin(known)
+
+
+def _child_frame(table: pa.Table, bodies: dict[str, str]) -> pd.DataFrame:
+    frame = table.to_pandas()
+    known, in_body, matches = [], [], []
+    for article_id, start, end, text in zip(
+        frame["article_id"], frame["char_start"], frame["char_end"], frame["text"]
+    ):
+        body = bodies.get(article_id)
+        known.append(body is not None)
+        if body is None or pd.isna(start) or pd.isna(end):
+            in_body.append(None)
+            matches.append(None)
+            continue
+        start, end = int(start), int(end)
+        in_body.append(0 <= start < end <= len(body))
+        matches.append(body[start:end] == text)
+    frame["article_known"] = known
+    frame["span_in_body"] = pd.array(in_body, dtype="boolean")
+    frame["span_matches_text"] = pd.array(matches, dtype="boolean")
+    return frame
+
+
+def _articles_frame(table: pa.Table, scrape_ids: set[str] | None) -> pd.DataFrame:
+    frame = table.drop_columns([c for c in ("authors",) if c in table.column_names]).to_pandas()
+    frame["body_chars"] = frame["body"].fillna("").str.len()
+    published = pd.to_datetime(frame["published_at"], utc=True)
+    fetched = pd.to_datetime(frame["fetched_at"], utc=True)
+    frame["published_year"] = published.dt.year
+    frame["published_lead_hours"] = (published - fetched).dt.total_seconds() / 3600
+    frame["scrape_known"] = _known(frame["scrape_id"], scrape_ids)
+    return frame
+
+
+def _raw_frame(table: pa.Table, run_time: datetime) -> pd.DataFrame:
+    contents = table.column("content").to_pylist()
+    frame = table.drop_columns(["content"]).to_pandas()
+    frame["sha256_matches"] = [
+        c is not None and hashlib.sha256(c).hexdigest() == h for c, h in zip(contents, frame["sha256"])
+    ]
+    frame["size_matches"] = [c is not None and len(c) == n for c, n in zip(contents, frame["bytes"])]
+    frame["fetched_before_run"] = pd.to_datetime(frame["fetched_at"], utc=True) <= pd.Timestamp(run_time)
+    return frame
+
+
+def _outcomes_frame(tables: dict[str, pa.Table]) -> pd.DataFrame:
+    outcomes: Counter[str] = Counter()
+    for name in ("articles", "quarantine"):
+        if name in tables:
+            outcomes.update(tables[name].column("scrape_id").to_pylist())
+    ids = sorted((_scrape_ids(tables) or set()) | set(outcomes))
+    return pd.DataFrame({"scrape_id": pd.array(ids, dtype="str"), "outcomes": [outcomes[i] for i in ids]})
+
+
+def validation_frames(tables: dict[str, pa.Table], run_time: datetime | None = None) -> dict[str, pd.DataFrame]:
+    """One pandas frame per suite, for the tables given (keys are warehouse table names)."""
+    run_time = run_time or datetime.now(timezone.utc)
+    bodies = _bodies(tables)
+    scrape_ids = _scrape_ids(tables)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in tables.items():
+        if name in CHILD_TABLES:
+            frames[name] = _child_frame(table, bodies)
+        elif name == "articles":
+            frames[name] = _articles_frame(table, scrape_ids)
+        elif name == "raw_scrapes":
+            frames[name] = _raw_frame(table, run_time)
+        elif name == "quarantine":
+            frame = table.drop_columns(["reasons"]).to_pandas()
+            frame["reason_count"] = [len(r or []) for r in table.column("reasons").to_pylist()]
+            frame["scrape_known"] = _known(frame["scrape_id"], scrape_ids)
+            frames[name] = frame
+        else:
+            frames[name] = table.to_pandas()
+    if "paragraphs" in frames:
+        paragraphs = frames["paragraphs"]
+        has_offsets = paragraphs["char_start"].notna() & paragraphs["char_end"].notna()
+        paragraphs["offsets_match_kind"] = has_offsets == (paragraphs["kind"] == "body")
+    if "figures" in frames:
+        figures = frames["figures"]
+        figures["value_finite"] = [None if pd.isna(v) else math.isfinite(v) for v in figures["value"]]
+        figures["date_year"] = pd.to_datetime(figures["date_value"]).dt.year
+    if "raw_scrapes" in tables:
+        frames["scrape_outcomes"] = _outcomes_frame(tables)
+    return frames

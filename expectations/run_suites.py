@@ -1,0 +1,205 @@
+"""Run the versioned Great Expectations suites (expectations/suites/*.json) on a partition's tables.
+
+GX 1.x with an ephemeral context and a pandas datasource; great_expectations is imported inside
+the functions (it costs seconds) so that loading the Dagster Definitions stays fast. Each
+expectation carries `meta.severity` (error | warn). An expectation that raised inside GX comes
+back as `success=False` with `exception_info`; it is counted as a failure either way, never a pass.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from expectations.frames import validation_frames
+
+Severity = Literal["error", "warn"]
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+DATA_DOCS_SITE = "news_quality"
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    suite: str
+    expectation: str  # GX expectation type
+    column: str | None
+    severity: Severity
+    success: bool
+    raised: bool  # GX reported an exception while evaluating it
+    unexpected_count: int | None = None
+    examples: list[Any] = field(default_factory=list)
+    observed: Any = None
+    message: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.raised or not self.success
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"expectation": self.expectation, "severity": self.severity}
+        for key in ("column", "unexpected_count", "observed", "message"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.examples:
+            out["examples"] = self.examples
+        return out
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    version: Any
+    rows: int
+    outcomes: list[ExpectationOutcome]
+
+    def failures(self, severity: Severity | None = None) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if o.failed and (severity is None or o.severity == severity)]
+
+    @property
+    def blocks_load(self) -> bool:
+        return bool(self.failures("error"))
+
+
+@dataclass
+class ValidationRun:
+    suites: dict[str, SuiteResult]
+    data_docs_index: Path | None = None
+
+    @property
+    def blocks_load(self) -> bool:
+        return any(s.blocks_load for s in self.suites.values())
+
+
+def suite_names() -> list[str]:
+    return sorted(p.stem for p in SUITES_DIR.glob("*.json"))
+
+
+@cache
+def load_suite_document(name: str) -> dict[str, Any]:
+    document = json.loads((SUITES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    for expectation in document["expectations"]:
+        severity = expectation.get("meta", {}).get("severity")
+        if severity not in ("error", "warn"):
+            raise ValueError(f"suite {name}: {expectation['type']} needs meta.severity error|warn, got {severity!r}")
+    return document
+
+
+def _raised(exception_info: dict[str, Any] | None) -> tuple[bool, str | None]:
+    """GX reports either one {'raised_exception': ...} dict or one such dict per metric."""
+    if not exception_info:
+        return False, None
+    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    for info in infos:
+        if isinstance(info, dict) and info.get("raised_exception"):
+            return True, info.get("exception_message")
+    return False, None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "item"):  # numpy scalar
+        return _jsonable(value.item())
+    return str(value)
+
+
+def _outcome(suite: str, result: Any) -> ExpectationOutcome:
+    config = result.expectation_config
+    raised, message = _raised(result.exception_info)
+    details = result.result or {}
+    return ExpectationOutcome(
+        suite=suite,
+        expectation=config.type,
+        column=config.kwargs.get("column") or (",".join(config.kwargs["column_list"]) if "column_list" in config.kwargs else None),
+        severity=config.meta["severity"],
+        success=bool(result.success) and not raised,
+        raised=raised,
+        unexpected_count=details.get("unexpected_count"),
+        examples=_jsonable((details.get("partial_unexpected_index_list") or details.get("partial_unexpected_list") or [])[:EXAMPLES]),
+        observed=_jsonable(details.get("observed_value")),
+        message=message,
+    )
+
+
+def run_suites(
+    tables: dict[str, pa.Table],
+    parameters: dict[str, Any] | None = None,
+    data_docs_dir: Path | None = None,
+    run_time: datetime | None = None,
+    only: list[str] | None = None,
+) -> ValidationRun:
+    """Validate each table with its suite; build GX Data Docs into `data_docs_dir` if given.
+
+    `tables` maps warehouse table names to the partition's Arrow tables; a suite runs when its
+    frame exists (see expectations/frames.py). `parameters` fill `{"$PARAMETER": name}` kwargs;
+    the defaults derive row counts from the tables.
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    frames = validation_frames(tables, run_time)
+    params = default_parameters(tables) | (parameters or {})
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if data_docs_dir is not None:
+        data_docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(
+            site_name=DATA_DOCS_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
+            },
+        )
+    source = context.data_sources.add_pandas("news")
+    results: dict[str, SuiteResult] = {}
+    for name in only or suite_names():
+        if name not in frames:
+            continue
+        document = load_suite_document(name)
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=document["expectations"], meta=document.get("meta", {})))
+        batch_definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("partition")
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
+        result = definition.run(
+            batch_parameters={"dataframe": frames[name]},
+            expectation_parameters=params,
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": EXAMPLES,
+                "unexpected_index_column_names": document["meta"]["key"],
+            },
+        )
+        results[name] = SuiteResult(name, document.get("meta", {}).get("version"), len(frames[name]), [_outcome(name, r) for r in result.results])
+    index = None
+    if data_docs_dir is not None:
+        context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        index = data_docs_dir / "index.html"
+    return ValidationRun(results, index)
+
+
+def default_parameters(tables: dict[str, pa.Table]) -> dict[str, Any]:
+    """Row counts of the partition and the per-article minimum body length."""
+    from newskit.quality import DEFAULT_CONFIG
+
+    raw = tables["raw_scrapes"].num_rows if "raw_scrapes" in tables else None
+    articles = tables["articles"].num_rows if "articles" in tables else None
+    return {  # None leaves that bound open
+        "raw_scrapes_rows": raw,
+        "half_raw_scrapes_rows": None if raw is None else raw // 2,
+        "articles_rows": articles,
+        "min_body_chars": DEFAULT_CONFIG.min_body_chars,
+    }
