@@ -68,3 +68,43 @@ def test_locked_warehouse_says_what_to_do(tmp_path: Path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_definitions_validate_and_ui_serves_the_asset_graph(tmp_path: Path, landing: Path):
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    env = env_for(tmp_path, landing, tmp_path / "wh" / "warehouse.duckdb")
+    check = subprocess.run([str(DAGSTER), "definitions", "validate", "-w", "workspace.yaml"],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert check.returncode == 0, check.stderr[-2000:]
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(DAGSTER.with_name("dagster-webserver")), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                             headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    nodes = json.load(resp)["data"]["assetNodes"]
+                if nodes:
+                    break
+            except (OSError, KeyError, TypeError):
+                pass
+            assert time.monotonic() < deadline, "dagster-webserver did not serve the asset graph in 120 s"
+            time.sleep(1)
+        keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
+        assert {"raw_scrapes", "extracted", "cleaned", "nlp", "quality", "news/warehouse"} <= keys
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
