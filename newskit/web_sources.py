@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newskit.feeds import (
     AnnouncementError,
@@ -62,6 +63,32 @@ class KnownPage:
 
 def fetch_log_to_arrow(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=FETCH_LOG_SCHEMA)
+
+
+def known_pages(scrapes: pa.Table, fetch_log: pa.Table) -> dict[str, KnownPage]:
+    """URLs already stored, from raw_scrapes history (source, source_kind, url, fetched_at) and the
+    validators servers gave for them, from fetch-log history (url, status, etag, last_modified,
+    fetched_at): the latest 200 answer with an ETag or Last-Modified wins.
+    """
+    web = pc.is_in(scrapes["source_kind"], pa.array(list(SCRAPE_KIND.values())))
+    keys = pa.concat_tables(
+        [
+            pa.table({"key": scrapes["url"], "fetched_at": scrapes["fetched_at"]}),
+            pa.table({"key": scrapes["source"], "fetched_at": scrapes["fetched_at"]}).filter(web),
+        ]
+    ).filter(pc.is_valid(pc.field("key")))
+    latest = keys.group_by("key").aggregate([("fetched_at", "max")])
+    validated = fetch_log.filter(
+        (pc.field("status") == 200) & (pc.is_valid(pc.field("etag")) | pc.is_valid(pc.field("last_modified")))
+    ).sort_by("fetched_at")
+    validators = {
+        row["url"]: (row["etag"], row["last_modified"])
+        for row in validated.select(["url", "etag", "last_modified"]).to_pylist()
+    }
+    return {
+        key: KnownPage(fetched_at, *validators.get(key, (None, None)))
+        for key, fetched_at in zip(latest["key"].to_pylist(), latest["fetched_at_max"].to_pylist())
+    }
 
 
 class SourceRun:
