@@ -7,8 +7,9 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: install run test bench ui clean-warehouse
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-bootstrap.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bootstrap.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
