@@ -2,15 +2,19 @@
 
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from assets.lake import ParquetSink, iter_batches, stage_file, table_file
+from assets.lake import ParquetSink, iter_batches, stage_file, table_file, write_table
 from assets.partitions import daily_partitions, partition_day
+from expectations.run_suites import ValidationRun, run_suites, suite_names
+from newskit.dedup import article_signatures
+from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
 from newskit.quality import ArticleFacts, article_issues
 from pipelines.settings import NewsSettings
 from warehouse.connection import run
@@ -40,6 +44,9 @@ FLAGS_SCHEMA = pa.schema(
     [("partition_date", pa.date32()), ("scrape_id", pa.string()), ("article_id", pa.string()),
      ("check_name", pa.string()), ("severity", pa.string()), ("detail", pa.string())]
 )
+# tables the Great Expectations suites validate, as written to lake/tables for the load
+VALIDATED_TABLES = ["raw_scrapes", "articles", "paragraphs", "sentences", "entities", "figures", "quarantine"]
+SUITE_CHECKS = {name: f"gx_{name}" for name in suite_names()}
 # child tables copied for the kept articles only: (lake stage, table, extra select)
 CHILD_TABLES = [
     ("cleaned_paragraphs", "paragraphs", "*"),
@@ -111,7 +118,19 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
         dg.AssetCheckSpec(
             "nothing_lost", asset="quality", blocking=True,
             description="Every raw scrape ends as exactly one article or one quarantine entry",
-        )
+        ),
+        *[
+            dg.AssetCheckSpec(
+                check, asset="quality", blocking=True,
+                description=f"Great Expectations suite expectations/suites/{name}.json on the day's {name} "
+                "(ERROR expectations block the load, WARN ones are reported)",
+            )
+            for name, check in SUITE_CHECKS.items()
+        ],
+        dg.AssetCheckSpec(
+            "publisher_fill_rates", asset="quality",
+            description="Warns when a site's title/date/authors fill rate drops sharply against its own recent days",
+        ),
     ],
 )
 def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
@@ -141,6 +160,11 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             flags.write_rows(flagged)
     counts = copy_children(lake, day)
     lost = counts["raw_scrapes"] - articles.rows - quarantine.rows
+    tables = {name: pq.read_table(table_file(lake, name, day)) for name in VALIDATED_TABLES}
+    write_signatures(lake, day, tables["articles"])
+    docs = settings.warehouse.parent / "data_docs" / day.isoformat() / context.run_id
+    validation = run_suites(tables, data_docs_dir=docs)
+    drops = fill_rate_drops(recent_health(lake, day, tables), day)
     yield dg.MaterializeResult(
         metadata={
             "articles": articles.rows,
@@ -148,6 +172,8 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             "quarantine_reasons": dict(reasons),
             "flags": dict(flags_by_check),
             **{f"rows_{table}": n for table, n in counts.items()},
+            "gx_data_docs": dg.MetadataValue.path(str(validation.data_docs_index)),
+            "gx_blocking_failures": sum(len(s.failures("error")) for s in validation.suites.values()),
         }
     )
     yield dg.AssetCheckResult(
@@ -157,3 +183,57 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
         metadata={"raw_scrapes": counts["raw_scrapes"], "articles": articles.rows,
                   "quarantined": quarantine.rows, "unaccounted": lost},
     )
+    yield from suite_check_results(validation)
+    yield dg.AssetCheckResult(
+        check_name="publisher_fill_rates",
+        passed=not drops,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"drops": [d.detail for d in drops], "baseline_days": DEFAULT_HEALTH_CONFIG.baseline_days,
+                  "max_drop": DEFAULT_HEALTH_CONFIG.max_drop},
+    )
+
+
+def write_signatures(lake: Path, day: date, articles: pa.Table) -> None:
+    """Body hash and MinHash per kept article, so the load's dedup never recomputes old days."""
+    signatures = article_signatures(articles)
+    day_column = pa.array([day] * signatures.num_rows, pa.date32())
+    write_table(table_file(lake, "article_signatures", day), signatures.add_column(1, "partition_date", day_column))
+
+
+def suite_check_results(validation: ValidationRun):
+    """One check per suite: ERROR if an error-severity expectation failed or raised, WARN if only warn ones did."""
+    for name, check in SUITE_CHECKS.items():
+        suite = validation.suites.get(name)
+        if suite is None:
+            yield dg.AssetCheckResult(check_name=check, passed=False, severity=dg.AssetCheckSeverity.ERROR,
+                                      metadata={"error": f"no frame for suite {name}"})
+            continue
+        failures = suite.failures()
+        yield dg.AssetCheckResult(
+            check_name=check,
+            passed=not failures,
+            severity=dg.AssetCheckSeverity.ERROR if suite.blocks_load else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "suite_version": suite.version,
+                "rows": suite.rows,
+                "expectations": len(suite.outcomes),
+                "failed_error": len(suite.failures("error")),
+                "failed_warn": len(suite.failures("warn")),
+                "failures": dg.MetadataValue.json([f.summary() for f in failures]),
+                "data_docs": dg.MetadataValue.path(str(validation.data_docs_index)),
+            },
+        )
+
+
+def recent_health(lake: Path, day: date, today: dict[str, pa.Table]) -> pa.Table:
+    """Per-site health of `day` and the days before it in the baseline window, from the lake."""
+    start = day - timedelta(days=DEFAULT_HEALTH_CONFIG.baseline_days)
+    columns = ["partition_date", "domain", "title", "published_at", "authors", "body"]
+    parts = [today["articles"].select(columns)]
+    for offset in range(1, DEFAULT_HEALTH_CONFIG.baseline_days + 1):
+        path = table_file(lake, "articles", start + timedelta(days=offset - 1))
+        if path.exists():
+            parts.append(pq.read_table(path, columns=columns).cast(parts[0].schema))
+    history = pa.concat_tables(parts).rename_columns(["partition_date", "site", *columns[2:]])
+    empty = pa.table({"partition_date": pa.array([], pa.date32()), "site": pa.array([], pa.string())})
+    return source_health(history, empty)

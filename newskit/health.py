@@ -62,8 +62,8 @@ class FillRateDrop:
 def source_health(articles: pa.Table, quarantined: pa.Table) -> pa.Table:
     """One row per (site, partition_date).
 
-    `articles`: partition_date, site, title, published_at, authors (list), body, and optionally
-    is_duplicate (bool); `quarantined`: partition_date, site (one row per quarantined scrape).
+    `articles`: partition_date, site, title, published_at, authors (list), body (or body_chars),
+    and optionally is_duplicate (bool); `quarantined`: partition_date, site (one row per quarantined scrape).
     """
     n = articles.num_rows
     sites = pc.fill_null(articles.column("site"), UNKNOWN_SITE)
@@ -71,7 +71,8 @@ def source_health(articles: pa.Table, quarantined: pa.Table) -> pa.Table:
     has_title = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(title)), 0), False)
     has_date = pc.is_valid(articles.column("published_at"))
     has_authors = pc.fill_null(pc.greater(pc.list_value_length(articles.column("authors")), 0), False)
-    body_chars = pc.fill_null(pc.utf8_length(articles.column("body")), 0)
+    lengths = articles.column("body_chars") if "body_chars" in articles.column_names else pc.utf8_length(articles.column("body"))
+    body_chars = pc.fill_null(lengths, 0)
     duplicate = (
         pc.fill_null(articles.column("is_duplicate"), False)
         if "is_duplicate" in articles.column_names

@@ -1,21 +1,35 @@
-"""Duplicate links over the whole warehouse history, recomputed inside the load transaction."""
+"""Duplicate links and publisher health over the whole warehouse history, inside the load transaction.
+
+Everything here runs on the load's own connection and transaction (never a second connection to
+the warehouse file), so the links never depend on the order in which days were loaded and a
+backfill of an earlier day re-points them.
+"""
 
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from newskit.dedup import find_duplicates
+from newskit.health import source_health
+from newskit.landing import site_from_url
 from warehouse.connection import run
 
 
 def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute news.duplicates from every article and mark duplicates in articles.status.
+    """Recompute news.duplicates, articles.status and news.source_health; returns the link count.
 
-    Runs on the load's own connection and transaction, so the links never depend on the order
-    in which days were loaded and a backfill of an earlier day re-points them.
+    Stored signatures (news.article_signatures) are used where present; only articles without
+    one have their body read and hashed.
     """
     history = con.sql(
-        "SELECT article_id, partition_date, content_sha256, published_at, fetched_at FROM news.articles"
+        """
+        SELECT a.article_id, a.url, a.canonical_url, a.published_at, a.fetched_at, a.content_sha256,
+               s.body_hash, s.minhash, CASE WHEN s.body_hash IS NULL THEN a.body END AS body
+        FROM news.articles a
+        LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, body_hash, minhash FROM news.article_signatures) s
+          USING (article_id)
+        """
     ).to_arrow_table()
     links = find_duplicates(history)
     run(con, "DELETE FROM news.duplicates")
@@ -26,16 +40,47 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
         INSERT INTO news.duplicates (article_id, partition_date, duplicate_of, method, similarity)
         SELECT l.article_id, a.partition_date, l.duplicate_of, l.method, l.similarity
         FROM new_links l JOIN news.articles a USING (article_id)
-        """
+        """,
     )
     con.unregister("new_links")
     run(
         con,
         """
         UPDATE news.articles SET status = CASE
-            WHEN article_id IN (SELECT article_id FROM news.duplicates) THEN 'duplicate'
+            WHEN article_id IN (SELECT article_id FROM news.duplicates WHERE method IN ('exact', 'near')) THEN 'duplicate'
+            WHEN article_id IN (SELECT article_id FROM news.article_versions WHERE NOT is_latest) THEN 'superseded'
             WHEN article_id IN (SELECT article_id FROM news.quality_flags WHERE article_id IS NOT NULL) THEN 'flagged'
             ELSE 'ok' END
-        """
+        """,
     )
+    refresh_source_health(con)
     return links.num_rows
+
+
+def refresh_source_health(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild news.source_health for every day (duplicate shares change when history changes)."""
+    articles = con.sql(
+        """
+        SELECT partition_date, coalesce(domain, site_name) AS site, title, published_at, authors,
+               length(body) AS body_chars, status = 'duplicate' AS is_duplicate
+        FROM news.articles
+        """
+    ).to_arrow_table()
+    held = con.execute(
+        """
+        SELECT q.partition_date, r.url, r.site
+        FROM news.quarantine q LEFT JOIN news.raw_scrapes r USING (scrape_id, partition_date)
+        """
+    ).fetchall()
+    quarantined = pa.table(
+        {
+            "partition_date": pa.array([d for d, _, _ in held], pa.date32()),
+            "site": pa.array([site_from_url(url) or site for _, url, site in held], pa.string()),
+        }
+    )
+    health = source_health(articles, quarantined)
+    run(con, "DELETE FROM news.source_health")
+    con.register("new_health", health)
+    run(con, "INSERT INTO news.source_health BY NAME SELECT * FROM new_health")
+    con.unregister("new_health")
+    return health.num_rows
