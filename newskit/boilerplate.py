@@ -30,9 +30,21 @@ _SOCIAL = r"(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|pinterest|reddi
 
 _AGENCY = r"(?:getty images|shutterstock|afp|reuters|associated press|ap(?: photo)?|epa(?:-efe)?|alamy|istock(?:photo)?|dpa|picture alliance|pa (?:wire|media)|anadolu|xinhua|bloomberg)"
 
+# "read more" / "related" teaser labels in the languages of our sources (en, de, es, fr, pt, it, pl, nl)
+_READ_MORE = "|".join([
+    r"read more|read also|also read|read next|read the full story|related(?: articles?| stories| coverage| content| news| reading| video| topics?)?",
+    r"see also|more from [\w .]+|more on this(?: story)?|more|recommended(?: for you)?|most (?:read|popular)|what to read next",
+    r"you (?:may|might) also like|trending(?: now)?|watch(?: now)?|click here|top stories|editor'?s picks?|further reading",
+    r"lesen sie (?:auch|hier|mehr)|auch lesen|mehr zum thema|mehr dazu|mehr themen|weitere artikel(?: zum thema)?|schon gelesen",
+    r"das könnte sie auch interessieren|auch interessant|empfohlene beiträge|ähnliche (?:beiträge|artikel)|verwandte artikel|passend dazu|weiterlesen",
+    r"lea (?:también|más)|lee también|vea también|mire|leer más|ver más|notas relacionadas|noticias relacionadas|te puede interesar|temas",
+    r"(?:à )?lire aussi|voir aussi|lire la suite|sur le même sujet|leia (?:também|mais)|veja também|saiba mais",
+    r"leggi anche|potrebbe interessarti|articoli correlati|czytaj (?:też|także|więcej)|zobacz (?:też|także)|lees (?:ook|meer)",
+])
+
 RULES: tuple[Rule, ...] = (
     _rule("advertisement", r"^(?:advertisement|advertising|ad|sponsored( content)?|anzeige|publicidade|publicidad|story continues below(?: (?:this )?advertisement)?|continue reading (?:the main story|below)|article continues (?:below|after (?:this )?advertisement))\W*$", 8),
-    _rule("read_more", r"^[\W_]*(?:read more|read also|also read|read next|read the full story|related(?: articles?| stories| coverage| content| news| reading| video| topics?)?|see also|more from [\w .]+|more on this(?: story)?|more|recommended(?: for you)?|most (?:read|popular)|what to read next|you (?:may|might) also like|trending(?: now)?|watch(?: now)?|click here|top stories|editor'?s picks?|further reading)\s*(?:[:\-–—|»›>]|$)", 30),
+    _rule("read_more", rf"^[\W_]*(?:{_READ_MORE})\s*(?:[:\-–—|»›>?!.]|$)", 30),
     _rule("read_more", r"^(?:read more|click here)\b.{0,40}\b(?:here|about|on|at)\b", 15),
     _rule("newsletter", r"(?:sign(?:ing)? up|subscribe|register)\b.{0,80}\b(?:newsletters?|inbox|e-?mail updates|daily briefing|alerts?)\b|\bnewsletters?\b.{0,60}\b(?:sign up|subscribe|inbox|delivered)\b", 60),
     _rule("subscription", r"^(?:subscribe(?: now| today)?|already (?:a subscriber|have an account)|become a (?:member|subscriber)|to continue reading|get unlimited (?:digital )?access|start your (?:free )?trial|this (?:article|content) is (?:for|available to) (?:subscribers|members)|you have reached your (?:free )?article limit)\b", 40),
@@ -40,7 +52,7 @@ RULES: tuple[Rule, ...] = (
     _rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners)\b.{0,60}\bcookies\b|\b(?:accept|allow|reject) (?:all )?cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\bcookies\b.{0,80}\b(?:consent|browser settings)\b", 80),
     _rule("share_line", rf"^(?:share(?: this| on| the| via)?(?: article| story| page| post)?|click to share|follow (?:us|me|@\w+)(?: on)?|like us on)\b[\s:]*(?:{_SOCIAL}\b[\s,|/:·•]*)*\W*$", 20),
     _rule("share_line", rf"^(?:{_SOCIAL}\b[\s,|/:·•]*){{2,}}$", 20),
-    _rule("share_line", r"^(?:follow|connect with) (?:us|me|[A-Z][\w.]+(?: [A-Z][\w.]+)?) on (?:twitter|facebook|instagram|linkedin|x)\b|^follow @\w+", 25),
+    _rule("share_line", r"^(?:follow|connect with) (?:us|me|[A-Z][\w.]+(?: [A-Z][\w.]+)?) on (?:twitter|facebook|instagram|linkedin|x)\b|^follow @\w+", 40),
     _rule("comment_notice", r"^(?:comments? (?:are|is) (?:closed|disabled|turned off)|leave a (?:comment|reply)|join the (?:conversation|discussion|debate)|view (?:\d+ )?comments|show comments|post a comment|add a comment|\d+ comments?|be the first to comment|comments have been (?:closed|disabled)|we welcome (?:your )?comments|commenting (?:is|has been) (?:closed|disabled))\b", 40),
     _rule("reporting_credit", r"^\(?\s*(?:additional |further )?(?:reporting|writing|research) by\b.{0,200}(?:\b(?:editing|edited) by\b|;|\)\s*$|$)", 60),
     _rule("reporting_credit", r"^\(?\s*(?:editing|edited|compiled|produced|written) by\b.{0,150}$|^contributing:\s", 30),
@@ -49,6 +61,18 @@ RULES: tuple[Rule, ...] = (
     _rule("photo_credit", r"^\(\s*(?:ap|afp|reuters|getty|epa|pa)\b[^)]{0,80}\)$", 14),
     _rule("gallery_marker", r"^(?:open image in gallery|view (?:image in )?gallery|view (?:all )?\d+ (?:images|photos)|(?:image|photo|slide) \d+ (?:of|/) \d+|enlarge (?:this )?image|toggle caption|hide caption|expand)\W*$", 12),
     _rule("dateline", r"^(?:updated|published|posted|last (?:updated|modified)|first published)\b[\s:]+.{0,60}\b(?:\d{1,2}:\d{2}|\d{4}|ago|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b.{0,40}$", 16),
+    _rule("newsletter", r"^(?:thanks? (?:you )?for (?:signing up|subscribing)|keep an eye on your inbox|there was an error processing your subscription|sorry!?$)", 14),
+    _rule("subscription", r"^(?:to (?:view|read) the (?:full|rest of the) (?:story|article),? (?:please )?(?:subscribe|log ?in|sign in)|pour (?:lire la suite|accéder en illimité)|jetzt abonnieren|zum weiterlesen|weiterlesen mit)", 40),
+    _rule("photo_credit", r"^\(?\s*(?:©|copyright\s*:|crédits? photos?\s*:|bild(?:quelle)?\s*:|titelbild\s*:|fotos?\s*:|foto(?:grafie)?\s*:)", 16),
+    _rule("share_line", r"^(?:teilen(?: mit)?|compartir|partager|condividi|udostępnij|compartilhe)\s*:?\s*$", 4),
+    _rule("page_chrome", r"^(?:bild anzeigen|inhaltsverzeichnis|table of contents|contents|wird geladen|loading|print|drucken|zurück|back to top|nach oben|top)\W*$", 4),
+    _rule("read_more", r"^(?:mehr zum thema|more on|more from|mehr von|mehr bei|auch auf)\b.{0,40}$|^(?:lea|lee|mira|vea|lesen sie|lies|czytaj|leia|leggi|lire)\s*:|^(?:vorschau auf den )?(?:nächster|vorheriger) artikel\b|^(?:next|previous) (?:article|story|post)\b", 8),
+    _rule("subscription", r"\balready (?:a subscriber|subscribed)\b|\bbereits abonnent\b|\bdéjà abonné\b", 40),
+    _rule("figure_caption", r"^(?:abbildung|abb\.|figure|fig\.|grafik|grafico|gráfico|tabelle|table|bild|image|photo|foto)\s*\d+\s*[:.]", 40),
+    _rule("photo_credit", r"(?:^|\s[|–—-]\s|\s)©\s*[\w .,&/'’-]{2,60}$", 20),
+    _rule("app_promo", r"\bdownload (?:the|our) .{0,60}\bapps?\b|\b(?:unser(?:en|e)?|our|nuestro|notre|nosso)\b.{0,25}\b(?:youtube|telegram|whatsapp|instagram|tiktok)[- ]?(?:channel|canal|kanal)\b|\bcanal de (?:youtube|telegram|whatsapp)\b", 30),
+    _rule("donation_plea", r"^(?:unterstütze|unterstützen sie|apoya|soutenez|wesprzyj|apoie)\s+(?:uns|unsere?n?|nuestro|notre|nosso|[A-Z]\w+)\b", 15, 0),
+    _rule("page_chrome", r"^video verfügbar bis\b|^(?:video|audio) (?:available|verfügbar) (?:until|bis)\b", 8),
     _rule("byline", r"^[Bb][Yy]\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|de|van|von|da|le))*(?:\s*[,|–—-]\s*.{0,60})?$", 14, 0),
 )
 
@@ -56,7 +80,7 @@ _PLEA_CUES = re.compile(
     r"\b(?:your support|support (?:us|now|our|independent|quality|journalism)|donat\w*|contribut\w* (?:to|today|now)|"
     r"make a (?:contribution|donation|gift)|(?:independent|quality|trusted|free) journalism|paywalls?|reader[- ]funded|"
     r"funded by (?:our )?readers|keep (?:our )?journalism|every contribution|support makes|afford it|become a (?:member|supporter)|"
-    r"subscribe (?:now|today)|sending journalists|reporters on the ground)\b",
+    r"subscribe (?:now|today)|sending journalists|reporters on the ground|bezahlschranke|unterstütz\w+ (?:uns|unsere?n? arbeit)|spende\w*|freiwillig\w* (?:beitrag|zahlen))\b",
     _I,
 )
 _PLEA_CLOSERS = re.compile(

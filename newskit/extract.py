@@ -25,6 +25,7 @@ from newskit.boilerplate import boilerplate_reason, is_plea
 from newskit.captions import figure_captions, gallery_caption, split_credit
 from newskit.clean import clean_blocks
 from newskit.continuation import continued_body
+from newskit.links import Anchors, drop_teaser_runs, is_teaser_list
 from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
@@ -37,7 +38,7 @@ EXTRACTOR_VERSION = ";".join(
 MAX_HTML_CHARS = 3_000_000
 """trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
-_TRAFILATURA_OPTIONS = dict(include_comments=False, favor_precision=True)
+_TRAFILATURA_OPTIONS = dict(include_comments=False)
 _TRAFILATURA_FALLBACK_OPTIONS = dict(include_comments=False)
 _MIN_PRECISION_CHARS = 400  # below this the precision mode has likely missed the article
 _DATE_HEADER = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\b\s*", re.IGNORECASE)
@@ -78,27 +79,30 @@ def _load_tree(html: str | bytes) -> HtmlElement | None:
     return trafilatura.load_html(html[:MAX_HTML_CHARS])
 
 
-def _trafilatura_blocks(tree: HtmlElement, url: str | None, **options: bool) -> list[Block]:
-    """trafilatura's main text as blocks, one per line of each top-level element of its output."""
+def _trafilatura_blocks(tree: HtmlElement, url: str | None, anchors: Anchors, **options: bool) -> list[Block]:
+    """trafilatura's main text as blocks, one per line of each top-level element of its output;
+    link teasers and lists of related-story links are left out."""
     document = trafilatura.bare_extraction(tree, url=url, **options)
     if document is None or document.body is None:
         return []
     blocks = []
     for element in document.body:
-        for line in xmltotxt(element, False).split("\n"):
-            if line.strip():
-                blocks.append(Block("body", line.strip(), element.tag))
-    return blocks
+        lines = [line.strip() for line in xmltotxt(element, False).split("\n") if line.strip()]
+        if not (element.tag == "list" and is_teaser_list(lines, anchors)):
+            blocks.extend(Block("body", line, element.tag) for line in lines)
+    return drop_teaser_runs(blocks, anchors)
 
 
 def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
-    """Precision-minded trafilatura, its balanced mode when that finds (almost) nothing, plus continued body."""
-    blocks = _trafilatura_blocks(tree, url, **_TRAFILATURA_OPTIONS)
+    """trafilatura's main text (retried in balanced mode when the first options find almost nothing),
+    plus the body continued in later containers."""
+    anchors = Anchors(tree)
+    blocks = _trafilatura_blocks(tree, url, anchors, **_TRAFILATURA_OPTIONS)
     if sum(len(b.text) for b in blocks) < _MIN_PRECISION_CHARS:
-        balanced = _trafilatura_blocks(tree, url, **_TRAFILATURA_FALLBACK_OPTIONS)
+        balanced = _trafilatura_blocks(tree, url, anchors, **_TRAFILATURA_FALLBACK_OPTIONS)
         if sum(len(b.text) for b in balanced) > sum(len(b.text) for b in blocks):
             blocks = balanced
-    return blocks + continued_body(tree, blocks)
+    return blocks + drop_teaser_runs(continued_body(tree, blocks), anchors)
 
 
 def _caption_blocks(tree: HtmlElement) -> list[Block]:
