@@ -50,8 +50,8 @@ class DedupConfig:
     shingle_words: int = 3
     num_perm: int = 128
     seed: int = 1
-    near_threshold: float = 0.5  # chosen on bench/dedup_bench.py, see docs/quality.md
-    lsh_threshold: float = 0.4  # candidate recall margin below near_threshold
+    near_threshold: float = 0.45  # chosen on bench/dedup_bench.py, see docs/quality.md
+    lsh_threshold: float = 0.35  # candidate recall margin below near_threshold
     min_shingles: int = 8  # bodies with fewer shingles are matched exactly only
     version_min_similarity: float = 0.1  # same canonical URL below this is not the same article
 
