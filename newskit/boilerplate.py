@@ -43,6 +43,7 @@ _READ_MORE = "|".join([
 ])
 
 RULES: tuple[Rule, ...] = (
+    _rule("no_text", r"^[\W_]+$", 10),
     _rule("advertisement", r"^(?:advertisement|advertising|ad|sponsored( content)?|anzeige|publicidade|publicidad|story continues below(?: (?:this )?advertisement)?|continue reading (?:the main story|below)|article continues (?:below|after (?:this )?advertisement))\W*$", 8),
     _rule("read_more", rf"^[\W_]*(?:{_READ_MORE})\s*(?:[:\-–—|»›>?!.]|$)", 30),
     _rule("read_more", r"^(?:read more|click here)\b.{0,40}\b(?:here|about|on|at)\b", 15),

@@ -26,6 +26,7 @@ from newskit.captions import figure_captions, gallery_caption, split_credit
 from newskit.clean import clean_blocks
 from newskit.continuation import continued_body
 from newskit.links import Anchors, drop_teaser_runs, is_teaser_list
+from newskit.normalise import fold_for_hash
 from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
@@ -105,6 +106,18 @@ def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
     return blocks + drop_teaser_runs(continued_body(tree, blocks), anchors)
 
 
+def _without_standfirst(blocks: list[Block], description: str | None) -> list[Block]:
+    """Drop a heading that repeats the page description: the standfirst shown above the article.
+
+    Only headings: when the description is the article's first paragraph (a common default), that
+    paragraph is the story's lede and stays.
+    """
+    if not description:
+        return blocks
+    standfirst = fold_for_hash(description)
+    return [b for b in blocks if not (b.tag == "head" and fold_for_hash(b.text) == standfirst)]
+
+
 def _caption_blocks(tree: HtmlElement) -> list[Block]:
     blocks: list[Block] = []
     for caption, credit in figure_captions(tree):
@@ -123,7 +136,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
     meta = html_metadata(tree, url)
     if meta.published_at is None and (found := find_date(tree, url=url, extensive_search=False)):
         meta.published_at, meta.published_at_source = parse_datetime(found), "htmldate"
-    blocks = _body_blocks(tree, url) + _caption_blocks(tree)
+    blocks = _without_standfirst(_body_blocks(tree, url), meta.description) + _caption_blocks(tree)
     out = _from_metadata(meta, blocks)
     out.language = out.language or detect_language(" ".join(b.text for b in blocks if b.kind == "body"))
     return out
@@ -135,12 +148,18 @@ def _page_title(tree: HtmlElement) -> str | None:
     return (og[0] if og else None) or tree.findtext(".//title") or tree.findtext(".//h1")
 
 
+def _page_description(tree: HtmlElement) -> str | None:
+    found = tree.xpath('//meta[@name="description" or @property="og:description"]/@content')
+    return found[0] if found else None
+
+
 def html_to_text(html: str | bytes) -> str:
     """Our clean article body for an HTML page (paragraphs joined by blank lines): the scorer's entry point."""
     tree = _load_tree(html)
     if tree is None:
         return ""
-    cleaned = clean_blocks(_body_blocks(tree, None), title=_page_title(tree))
+    blocks = _without_standfirst(_body_blocks(tree, None), _page_description(tree))
+    cleaned = clean_blocks(blocks, title=_page_title(tree))
     return "\n\n".join(b.text for b in cleaned.blocks if b.kind == "body")
 
 
