@@ -77,6 +77,10 @@ class AddressBlocked(Exception):
     """A connection to a non-public address was refused (allow_private_networks is off)."""
 
 
+class UnresolvableHost(Exception):
+    """The host name does not resolve (not retried: a typo or a dead domain does not heal in seconds)."""
+
+
 class ResponseTooLarge(Exception):
     pass
 
@@ -96,9 +100,9 @@ class _GuardedBackend(httpcore.SyncBackend):
         try:
             addresses = self._resolver(host, port)
         except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+            raise UnresolvableHost(f"{host}: {exc}") from exc
         if not addresses:
-            raise httpcore.ConnectError(f"cannot resolve {host}")
+            raise UnresolvableHost(host)
         if not self._allow_private:
             blocked = [a for a in addresses if not is_public_address(a)]
             if blocked:
@@ -306,8 +310,8 @@ class Fetcher:
                 self._robots[origin] = Protego.parse(result.content.decode("utf-8", "replace"))
             elif 400 <= status < 500 and status != 429:
                 self._robots[origin] = None
-            elif result.error == "blocked_address":
-                self._robots[origin] = "blocked_address"
+            elif result.error in ("blocked_address", "dns_error"):
+                self._robots[origin] = result.error  # the page would fail the same way
             else:
                 # A server error or no answer denies the host for this run, as major crawlers do.
                 self._robots[origin] = "robots_unavailable"
@@ -510,6 +514,8 @@ class Fetcher:
             return done("decode_error")
         except AddressBlocked:
             return done("blocked_address")
+        except UnresolvableHost:
+            return done("dns_error")
         except httpx.TimeoutException:
             return done("timeout", retryable=True)
         except httpx.TransportError as exc:

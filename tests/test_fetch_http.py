@@ -194,6 +194,22 @@ def test_per_host_rate_limit_spaces_requests(site: FixtureSite) -> None:
     assert all(b - a >= 0.18 for a, b in zip(times, times[1:]))
 
 
+def test_robots_crawl_delay_slows_a_fast_rate_limit() -> None:
+    other = FixtureSite()
+    other.add("/robots.txt", "User-agent: *\nCrawl-delay: 0.3\n", "text/plain")
+    for path in ("/a.html", "/b.html"):
+        other.add(path, page("Delayed", ["Slowly now."]))
+    server = start(other)
+    try:
+        with Fetcher(FAST) as fetcher:  # 100 requests/s asked, robots.txt says one per 0.3 s
+            assert fetcher.fetch(other.base_url + "/a.html").ok and fetcher.fetch(other.base_url + "/b.html").ok
+    finally:
+        server.shutdown()
+        server.server_close()
+    first, second = other.hits("/a.html")[0], other.hits("/b.html")[0]
+    assert second.at - first.at >= 0.28
+
+
 def test_conditional_get_reports_not_modified(site: FixtureSite, fetcher: Fetcher) -> None:
     first = fetcher.fetch(site.base_url + "/tagged.html")
     assert first.ok and first.etag == '"v1"'
@@ -236,6 +252,16 @@ def test_address_is_checked_after_name_resolution(site: FixtureSite) -> None:
     with Fetcher(FAST, resolver=resolver) as f:
         assert f.fetch(url).ok  # connected to the address it resolved and checked
     assert len(site.hits("/a.html")) == 1
+
+
+def test_unresolvable_host_fails_fast_without_retries() -> None:
+    with Fetcher(FAST, resolver=lambda host, port: []) as fetcher:
+        result = fetcher.fetch("http://nowhere.invalid/a.html")
+    assert result.error == "dns_error"
+    assert [(a.purpose, a.attempt, a.error) for a in result.attempts] == [
+        ("robots", 1, "dns_error"),
+        ("page", 0, "dns_error"),
+    ]
 
 
 @pytest.mark.parametrize(
