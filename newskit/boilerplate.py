@@ -134,8 +134,8 @@ def title_variants(title: str | None) -> frozenset[str]:
 
 
 def repeats_title(text: str, title_parts: frozenset[str]) -> bool:
-    if not title_parts or _word_count(text) > 40:
-        return False
+    if not title_parts or not any(abs(len(text) - len(part)) <= 3 + len(part) // 10 for part in title_parts):
+        return False  # folding keeps lengths within a few characters: skip the costly fold otherwise
     return fold_for_hash(text).rstrip(" .") in title_parts
 
 

@@ -94,10 +94,10 @@ def clean_blocks(
         if block.kind != "body":
             out.blocks.append(Block(block.kind, text, block.tag))
             continue
-        if template_key(text) in site_templates:
-            out.removed.append((text, "site_template"))
-            continue
         if site_templates:
+            if template_key(text) in site_templates:
+                out.removed.append((text, "site_template"))
+                continue
             text = _strip_template_sentences(text, site_templates, out.removed)
         if not seen_body:
             plea, text = split_leading_plea(text)
