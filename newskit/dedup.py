@@ -155,6 +155,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     if url_column == "canonical_url" and "url" in articles.column_names:
         urls = [c or u for c, u in zip(urls, articles.column("url").to_pylist())]
     values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
+    matrix = np.stack([v if v is not None else np.zeros(config.num_perm, "<u4") for v in values])
 
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     first_with_hash: dict[str, int] = {}
@@ -189,7 +190,9 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
         if root is not None and (sketch is None or similarity(i, root) >= config.version_min_similarity):
             link(i, root, "version", similarity(i, root))
         elif sketch is not None:
-            matches = [j for j in lsh.query(sketch) if similarity(i, j) >= config.near_threshold]
+            candidates = np.fromiter(lsh.query(sketch), dtype=np.int64)
+            scores = (matrix[candidates] == matrix[i]).mean(axis=1)  # Jaccard estimates, one pass
+            matches = candidates[scores >= config.near_threshold].tolist()
             if matches:
                 target = min({original_of.get(j, j) for j in matches}, key=rank.__getitem__)
                 original_of[i] = target
