@@ -99,6 +99,24 @@ MEASURE_UNITS = {
     "gw": "GW", "gigawatt": "GW", "gigawatts": "GW", "kwh": "kWh", "twh": "TWh",
 }  # fmt: skip
 DEGREE_SCALES = {"celsius": "degree_c", "centigrade": "degree_c", "fahrenheit": "degree_f", "c": "degree_c", "f": "degree_f"}
+# Units stored as a multiple of another: "a decade" is 10 years.
+UNIT_MULTIPLES = {"decade": ("year", 10.0), "century": ("year", 100.0)}
+# For "five hours and 40 minutes": the second part converted into the first part's unit.
+UNIT_SECONDS = {
+    "second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800,
+    "month": 2629800, "year": 31557600,
+}  # fmt: skip
+PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night"})
+# Words after which "a month", "a decade" is a duration of one ("at least a month", "after a decade").
+ONE_UNIT_AFTER = frozenset(
+    {"for", "within", "after", "than", "least", "most", "about", "nearly", "almost", "around",
+     "roughly", "some", "over", "under", "to", "lasted", "last", "took", "spent", "waited"}
+)  # fmt: skip
+# These qualifiers are also prepositions: "rose 140 percent over two years" is a span, not "more than".
+_QUALIFIER_ENDS = frozenset(words[-1] for words, _ in QUALIFIERS)
+PREPOSITION_QUALIFIERS = frozenset({"over", "under", "past", "above", "below"})
+FUTURE_VERBS = frozenset({"plan", "schedule", "due", "expect", "set"})
+LEMMA_FIXES = {"people": "person"}
 
 # Entity labels whose numbers are part of a name, not a figure ("Boeing 737", "G7").
 NAME_LABELS = frozenset(
@@ -129,13 +147,33 @@ class Figure:
     date_grain: str | None = None
 
 
+@dataclass
+class _Unit:
+    end: int  # token index after the unit
+    name: str | None = None
+    kind: str | None = None
+    adjectival: bool = False  # "three-year war", "60-metre wall"
+
+
+def _next(token: Token, k: int = 1) -> Token | None:
+    i = token.i + k
+    return token.doc[i] if 0 <= i < len(token.doc) else None
+
+
 def _is_number_start(token: Token) -> bool:
     if token.like_num:
         return True
     lower = token.lower_
-    if lower in ("a", "an", "half"):
-        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-        return nxt is not None and (nxt.lower_ in _SCALE_START_WORDS or (lower == "half" and nxt.lower_ in ("a", "an")))
+    nxt = _next(token)
+    if lower in ("a", "an", "half", "several"):
+        prev = _next(token, -1)
+        if lower == "half" and prev is not None and prev.lower_ in _QUALIFIER_ENDS:
+            return True  # "nearly half"
+        if nxt is None:
+            return False
+        if nxt.lower_ in _SCALE_START_WORDS or (lower == "half" and nxt.lower_ in ("a", "an", "of", "the")):
+            return lower != "several" or nxt.lower_ in MULTIPLIERS
+        return lower in ("a", "an") and nxt.lower_ in DURATION_UNITS and prev is not None and prev.lower_ in ONE_UNIT_AFTER
     return lower[:1].isdigit() and digits_value(lower) is not None
 
 
@@ -144,23 +182,24 @@ def _extends_number(doc: Doc, i: int) -> bool:
     token, prev = doc[i], doc[i - 1]
     lower = token.lower_
     if token.like_num and not token.is_punct:
-        return not (prev.like_num and prev.lower_[:1].isdigit() and lower[:1].isdigit())  # "5 6"
+        return not (prev.lower_[:1].isdigit() and lower[:1].isdigit())  # "5 6"
     if lower in MULTIPLIERS or lower in FRACTION_WORDS:
         return True
-    if lower in SCALE_ABBREVIATIONS and prev.lower_[:1].isdigit() and not prev.whitespace_:
-        return True  # "£2.4m" is tokenised "£", "2.4", "m"
-    if i + 1 < len(doc):
-        nxt = doc[i + 1]
-        if lower in _HYPHENS and not prev.whitespace_ and nxt.like_num and not nxt.lower_[:1].isdigit():
-            return not prev.lower_[:1].isdigit()  # "twenty-five", "two-thirds"; not "3-1"
-        if lower in _HYPHENS and not prev.whitespace_ and nxt.lower_ in FRACTION_WORDS:
-            return True
-        if lower == "and" and (nxt.lower_ in ("a", "one") and i + 2 < len(doc) and doc[i + 2].lower_ == "half"):
-            return True
-        if lower == "and" and nxt.like_num and not nxt.lower_[:1].isdigit() and not prev.lower_[:1].isdigit():
-            return prev.lower_ in ("hundred", "thousand", "million", "billion")
-        if lower in ("a", "an", "of") and (prev.lower_ in FRACTION_WORDS or prev.lower_ in ("and", "of")):
-            return nxt.lower_ in MULTIPLIERS or nxt.lower_ in FRACTION_WORDS or nxt.lower_ in ("a", "an")
+    if lower.rstrip(".") in SCALE_ABBREVIATIONS and prev.lower_[:1].isdigit() and not prev.whitespace_:
+        return True  # "£2.4m" is tokenised "£", "2.4", "m" ("m." at the end of a sentence)
+    nxt = _next(token)
+    if nxt is None:
+        return False
+    if lower in _HYPHENS and not prev.whitespace_ and nxt.like_num and not nxt.lower_[:1].isdigit():
+        return not prev.lower_[:1].isdigit()  # "twenty-five", "two-thirds"; not "3-1"
+    if lower in _HYPHENS and not prev.whitespace_ and nxt.lower_ in FRACTION_WORDS:
+        return True
+    if lower == "and" and nxt.lower_ in ("a", "one") and (_next(token, 2) is not None and _next(token, 2).lower_ == "half"):
+        return True
+    if lower == "and" and nxt.like_num and not nxt.lower_[:1].isdigit() and not prev.lower_[:1].isdigit():
+        return prev.lower_ in ("hundred", "thousand", "million", "billion")
+    if lower in ("a", "an", "of") and (prev.lower_ in FRACTION_WORDS or prev.lower_ in ("and", "of")):
+        return nxt.lower_ in MULTIPLIERS or nxt.lower_ in FRACTION_WORDS or nxt.lower_ in ("a", "an")
     return False
 
 
@@ -171,8 +210,12 @@ def _qualifier(doc: Doc, start: int) -> tuple[int, str | None, str | None]:
         if start - n < 0:
             continue
         if all(doc[start - n + k].lower_ == w for k, w in enumerate(words)):
-            span = doc[start - n : start]
-            return start - n, name, span.text
+            first = doc[start - n]
+            if n == 1 and first.lower_ in PREPOSITION_QUALIFIERS and first.dep_ == "prep":
+                return start, None, None  # "over two years" as a period, not "more than"
+            return start - n, name, doc[start - n : start].text
+    if start > 0 and doc[start - 1].lower_ == "within":
+        return start - 1, "at_most", doc[start - 1].text
     return start, None, None
 
 
@@ -190,48 +233,63 @@ def _currency_before(doc: Doc, start: int) -> tuple[int, str | None]:
     return start - 1, code
 
 
-def _unit_after(doc: Doc, end: int) -> tuple[int, str | None, str | None, bool]:
-    """(end after the unit, unit, kind, adjectival) for the tokens right after a number phrase."""
+def _unit_after(doc: Doc, end: int) -> _Unit:
+    """The unit in the tokens right after a number phrase ending at token `end`."""
     n = len(doc)
     j = end
     adjectival = False
     if j < n and doc[j].lower_ in _HYPHENS and not doc[j - 1].whitespace_:
-        j += 1
-        adjectival = True
+        j, adjectival = j + 1, True
+    elif j + 1 < n and doc[j].lower_ in ("a", "an") and doc[j - 1].lower_ in FRACTION_WORDS:
+        j += 1  # "half a metre"
     if j >= n:
-        return end, None, None, False
-    token = doc[j]
+        return _Unit(end)
+    token, after = doc[j], doc[j + 1] if j + 1 < n else None
     lower = token.lower_
     if lower in PERCENT_WORDS:
-        return j + 1, "percent", PERCENT, adjectival
-    if lower == "per" and j + 1 < n and doc[j + 1].lower_ == "cent":
-        return j + 2, "percent", PERCENT, adjectival
-    if lower == "percentage" and j + 1 < n and doc[j + 1].lower_ in ("point", "points"):
-        return j + 2, "percentage_point", PERCENT, adjectival
+        return _Unit(j + 1, "percent", PERCENT, adjectival)
+    if lower == "per" and after is not None and after.lower_ == "cent":
+        return _Unit(j + 2, "percent", PERCENT, adjectival)
+    if lower == "percentage" and after is not None and after.lower_ in ("point", "points"):
+        return _Unit(j + 2, "percentage_point", PERCENT, adjectival)
     if lower in DURATION_UNITS:
-        return j + 1, DURATION_UNITS[lower], DURATION, adjectival
+        return _Unit(j + 1, DURATION_UNITS[lower], DURATION, adjectival)
     if token.text in ISO_CODES:
-        return j + 1, token.text, MONEY, adjectival
+        return _Unit(j + 1, token.text, MONEY, adjectival)
     if lower in CURRENCY_WORDS and not (lower.startswith("pound") and token.ent_type_ == "QUANTITY"):
-        return j + 1, CURRENCY_WORDS[lower], MONEY, adjectival
-    if j + 1 < n and doc[j + 1].lower_ in CURRENCY_WORDS:  # "5 billion Norwegian kroner"
-        code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[doc[j + 1].lower_]))
+        return _Unit(j + 1, CURRENCY_WORDS[lower], MONEY, adjectival)
+    if after is not None and after.lower_ in CURRENCY_WORDS:  # "5 billion Norwegian kroner"
+        code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[after.lower_]))
         if code:
-            return j + 2, code, MONEY, adjectival
+            return _Unit(j + 2, code, MONEY, adjectival)
     if lower in MEASURE_UNITS:
         unit = MEASURE_UNITS[lower]
-        if lower.startswith("pound"):
-            unit = "lb"
-        if unit == "degree" and j + 1 < n and doc[j + 1].lower_ in DEGREE_SCALES:
-            return j + 2, DEGREE_SCALES[doc[j + 1].lower_], QUANTITY, adjectival
-        return j + 1, unit, QUANTITY, adjectival
+        if unit == "degree" and after is not None and after.lower_ in DEGREE_SCALES:
+            return _Unit(j + 2, DEGREE_SCALES[after.lower_], QUANTITY, adjectival)
+        return _Unit(j + 1, unit, QUANTITY, adjectival)
     if lower in ("pound", "pounds"):
-        return j + 1, "lb", QUANTITY, adjectival
-    if lower == "square" and j + 1 < n and doc[j + 1].lower_ in MEASURE_UNITS:
-        return j + 2, MEASURE_UNITS[doc[j + 1].lower_] + "2", QUANTITY, adjectival
+        return _Unit(j + 1, "lb", QUANTITY, adjectival)
+    if lower == "square" and after is not None and after.lower_ in MEASURE_UNITS:
+        return _Unit(j + 2, MEASURE_UNITS[after.lower_] + "2", QUANTITY, adjectival)
     if lower in SUBUNITS:
-        return j + 1, lower, MONEY, adjectival
-    return end, None, None, False
+        return _Unit(j + 1, lower, MONEY, adjectival)
+    return _Unit(end)
+
+
+def _more_duration(doc: Doc, unit: _Unit, value: float) -> tuple[float, int]:
+    """'five hours and 40 minutes': the value in the first unit and the end of the whole phrase."""
+    j = unit.end
+    if j + 2 < len(doc) and doc[j].lower_ == "and" and _is_number_start(doc[j + 1]):
+        k = j + 2
+        while k < len(doc) and _extends_number(doc, k):
+            k += 1
+        second = _unit_after(doc, k)
+        extra = parse_number(doc[j + 1 : k].text)
+        if second.kind == DURATION and not second.adjectival and extra is not None:
+            ratio = UNIT_SECONDS.get(second.name, 0) / UNIT_SECONDS.get(unit.name, 1)
+            if 0 < ratio < 1:
+                return value + extra * ratio, second.end
+    return value, unit.end
 
 
 def _counted_noun(doc: Doc, anchor: Token, after: int) -> Token | None:
@@ -259,24 +317,26 @@ def _counted_noun(doc: Doc, anchor: Token, after: int) -> Token | None:
 
 
 def _of_noun(doc: Doc, after: int) -> tuple[Token | None, int]:
-    """'two of the officials', '12 percent of voters': the pobj after 'of'."""
+    """'two of the officials': the pobj after 'of'."""
     if after < len(doc) and doc[after].lower_ == "of":
         for child in doc[after].children:
             if child.dep_ == "pobj" and child.pos_ in _NOUNS and child.i - after <= 4:
+                if any(_is_number_start(t) for t in doc[after + 1 : child.i]):
+                    break  # "one of a dozen projects": the dozen is its own figure
                 return child, child.i + 1
     return None, after
 
 
-def _age_context(doc: Doc, start: int, end: int, value: float) -> tuple[bool, int]:
-    """(is an age, end of the age phrase): 'aged 45', '45-year-old', '45 years old', 'Smith, 45,'."""
+def _age_end(doc: Doc, start: int, end: int, value: float) -> int | None:
+    """End of an age phrase ('aged 45', '45-year-old', '45 years old', 'Smith, 45,'), else None."""
     n = len(doc)
     words = [t.lower_ for t in doc[end : min(end + 4, n)]]
     if words[:4] in (["-", "year", "-", "old"], ["-", "years", "-", "old"]):
-        return True, end + 4
-    if words[:3] in (["years", "old"] + words[2:3], ["year", "old"] + words[2:3]) and words[1:2] == ["old"]:
-        return True, end + 2
+        return end + 4
+    if words[:2] in (["years", "old"], ["year", "old"]):
+        return end + 2
     if start > 0 and doc[start - 1].lower_ in AGE_PREFIXES:
-        return True, end
+        return end
     if (
         value == int(value)
         and 0 < value < 120
@@ -286,17 +346,21 @@ def _age_context(doc: Doc, start: int, end: int, value: float) -> tuple[bool, in
         and not doc[start - 2].like_num
         and (end >= n or doc[end].text in (",", ")", "."))
     ):
-        return True, end
-    return False, end
+        return end
+    return None
 
 
 def _prefers_future(token: Token) -> bool:
+    """Whether the clause of a date mention is about the future ("will meet on Friday",
+    "talks are planned for Monday", "the decision is due on May 7")."""
     verb = token
     for _ in range(3):
         if verb.pos_ in ("VERB", "AUX") or verb.dep_ == "ROOT":
             break
         verb = verb.head
-    return any(child.lower_ in ("will", "'ll", "shall") for child in verb.children)
+    if verb.lemma_ in FUTURE_VERBS:
+        return True
+    return any(child.lower_ in ("will", "'ll", "shall") or child.lemma_ in FUTURE_VERBS for child in verb.children)
 
 
 def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Figure]:
@@ -311,8 +375,15 @@ def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Fi
             continue
         while len(span) > 1 and span[-1].lower_ in ("'s", "’s"):
             span = span[:-1]
-        while len(span) > 1 and span[0].lower_ in ("the",):
+        while len(span) > 1 and span[0].lower_ == "the":
             span = span[1:]
+        if span[-1].lower_ in WEEKDAYS:  # "on Thursday evening": the day with its preposition
+            start, end = span.start, span.end
+            if end < len(doc) and doc[end].lower_ in PARTS_OF_DAY:
+                end += 1
+            if start > 0 and doc[start - 1].lower_ == "on" and len(span) == 1:
+                start -= 1
+            span = doc[start:end]
         resolved = resolve_date(span.text, published, _prefers_future(span.root))
         if resolved is None:
             continue
@@ -355,9 +426,10 @@ def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
         figure = _figure_at(doc, i, end, published)
         if figure is not None:
             figures.append(figure)
-            start_tok = doc.char_span(figure.start, figure.end, alignment_mode="expand")
-            for t in start_tok if start_tok is not None else doc[i:end]:
+            span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+            for t in span if span is not None else doc[i:end]:
                 used[t.i] = True
+            end = max(end, span.end if span is not None else end)
         i = end
     figures.extend(_date_figures(doc, used, published))
     figures.sort(key=lambda f: f.start)
@@ -377,7 +449,8 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
         noun = _counted_noun(doc, first, end)
         if noun is not None and noun.lower_ in _NOT_COUNTED:
             return None
-        return _build(doc, start, start, end, noun, None, None, float(ordinal), None, ORDINAL)
+        span_start = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
+        return _build(doc, span_start, end, noun, float(ordinal), ORDINAL)
     value = parse_number(phrase)
     if value is None:
         return None
@@ -388,72 +461,83 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
 
     currency_start, currency = _currency_before(doc, start)
     qual_start, qualifier, qualifier_text = _qualifier(doc, currency_start)
+    if qualifier is None and first.lower_ == "several":
+        qualifier, qualifier_text = "approx", first.text  # "several hundred" taken as 300
 
-    unit_end, unit, kind, adjectival = _unit_after(doc, end)
+    unit = _unit_after(doc, end)
+    kind, unit_name, phrase_end = unit.kind, unit.name, unit.end
     if currency is not None:
-        kind, unit = MONEY, currency
-    elif kind == MONEY and unit in SUBUNITS:
-        code, factor = SUBUNITS[unit]
-        unit, value = code, value * factor
+        kind, unit_name = MONEY, currency
+    elif kind == MONEY and unit_name in SUBUNITS:
+        code, factor = SUBUNITS[unit_name]
+        unit_name, value = code, value * factor
+    if unit_name in UNIT_MULTIPLES:
+        unit_name, factor = UNIT_MULTIPLES[unit_name]
+        value *= factor
+    if kind == DURATION and not unit.adjectival:
+        value, phrase_end = _more_duration(doc, unit, value)
 
-    is_age, age_end = _age_context(doc, start, end, value)
-    if is_age:
-        noun = None
-        if age_end > end and doc[age_end - 1].lower_ == "old":
-            old = doc[age_end - 1]
-            noun = old.head if old.head.i >= age_end and old.head.pos_ in _NOUNS else _counted_noun(doc, old, age_end)
+    age_end = _age_end(doc, start, end, value)
+    if age_end is not None:
         if start > 0 and doc[start - 1].lower_ in AGE_PREFIXES:
             qual_start = start - 1  # "aged 19"
-        return _build(doc, qual_start, start, age_end, noun, qualifier, qualifier_text, value, "year", AGE)
+        return _build(doc, qual_start, age_end, None, value, AGE, "year", qualifier, qualifier_text)
 
-    if label == "DATE" and kind != DURATION:
+    fraction = kind is None and value < 1 and any(t.lower_ in FRACTION_WORDS for t in doc[start:end])
+    if label == "DATE" and kind != DURATION and not fraction:
         return None  # dates are resolved as a whole mention
     if kind is None and label == "TIME":
         return None
     if kind is None and value == int(value) and 1800 <= value <= 2100 and first.text.isdigit() and len(first.text) == 4:
         return None  # a year the NER missed
+    if first.lower_ in ("a", "an") and end - start == 1 and kind != DURATION:
+        return None
 
     noun = None
-    anchor = doc[unit_end - 1] if unit_end > end else last
-    if kind in (None, DURATION, QUANTITY, MONEY) and (kind is None or adjectival):
-        noun = _counted_noun(doc, anchor, unit_end)
-    phrase_end = unit_end
-    if noun is None and kind in (None, PERCENT):
-        noun, phrase_end = _of_noun(doc, unit_end)
+    if kind is None or unit.adjectival:
+        anchor = doc[unit.end - 1] if unit.end > end else last
+        noun = _counted_noun(doc, anchor, unit.end)
+        if unit.adjectival and noun is not None and qual_start == start and start > 0 and doc[start - 1].lower_ in ("a", "an"):
+            qual_start = start - 1  # "a two-year project"
+    if noun is None and kind is None:
+        noun, phrase_end = _of_noun(doc, phrase_end)
     if kind is None and noun is None:
         if first.lower_ == "one" and end - start == 1:
             return None  # "one of them", "no one": a pronoun, not a figure
         if start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
             return None  # part of a name: "Apollo 11", "Air Force One"
-    if kind is None and value < 1 and any(t.lower_ in FRACTION_WORDS for t in doc[start:end]):
-        kind, unit = QUANTITY, "fraction"  # "two-thirds of the members"
-    return _build(doc, qual_start, start, max(phrase_end, unit_end), noun, qualifier, qualifier_text, value, unit, kind or COUNT, unit_end)
+    if fraction:
+        kind, unit_name, value = PERCENT, "percent", value * 100  # "nearly half", "two-thirds"
+        noun, phrase_end = None, unit.end
+    return _build(doc, qual_start, phrase_end, noun, value, kind or COUNT, unit_name, qualifier, qualifier_text, unit.end)
 
 
 def _build(
     doc: Doc,
     span_start: int,
-    number_start: int,
     span_end: int,
     noun: Token | None,
-    qualifier: str | None,
-    qualifier_text: str | None,
     value: float,
-    unit: str | None,
     kind: str,
+    unit: str | None = None,
+    qualifier: str | None = None,
+    qualifier_text: str | None = None,
     counted_from: int | None = None,
 ) -> Figure:
     end = max(span_end, noun.i + 1) if noun is not None else span_end
     span = doc[span_start:end]
     counted = counted_text = None
     if noun is not None:
-        counted = noun.lemma_.lower() if noun.pos_ == "NOUN" else noun.text
-        first_word = counted_from if counted_from is not None else span_end
-        words = doc[min(first_word, noun.i) : noun.i + 1]
+        lemma = noun.lemma_.lower() if noun.pos_ == "NOUN" else noun.text
+        counted = LEMMA_FIXES.get(lemma, lemma)
+        words = doc[min(counted_from if counted_from is not None else span_end, noun.i) : noun.i + 1]
         while len(words) > 1 and words[0].pos_ in ("DET", "ADP", "PUNCT"):
             words = words[1:]
         counted_text = words.text
+    start_char, end_char = span.start_char, span.end_char
+    if span[-1].text.endswith(".") and len(span[-1].text) > 1 and end_char == span[-1].idx + len(span[-1].text):
+        end_char -= 1  # "£1.1m." at the end of a sentence is tokenised "m."
     return Figure(
-        span.start_char, span.end_char, span.text, kind, value, unit, counted, counted_text,
+        start_char, end_char, doc.text[start_char:end_char], kind, value, unit, counted, counted_text,
         qualifier, qualifier_text,
     )  # fmt: skip

@@ -114,7 +114,7 @@ def parse_number(text: str) -> float | None:
     ("half a million", "1.2 million", "two dozen"). The mantissa is digits, a spelled run
     (text2num), "a"/"an" (one) or a fraction ("half", "two-thirds", "a quarter of a").
     """
-    words = [w for w in _WORD_SPLIT.split(text.lower().strip()) if w]
+    words = [w.rstrip(".") for w in _WORD_SPLIT.split(text.lower().strip()) if w.rstrip(".")]
     if not words or any(w in VAGUE_WORDS for w in words):
         return None
     i = 0
@@ -132,6 +132,8 @@ def parse_number(text: str) -> float | None:
             return None
     elif first in ("a", "an"):
         value, i = 1.0, 1
+    elif first == "several" and len(words) > 1 and words[1] in MULTIPLIERS:
+        value, i = 3.0, 1  # "several hundred": read as three hundred
     elif first in FRACTION_WORDS:
         value, i = 1.0, 0
     else:

@@ -91,7 +91,7 @@ def test_figures_of_the_article(result):
     assert (rows["£4.5bn"]["value"], rows["£4.5bn"]["unit"], rows["£4.5bn"]["kind"]) == (4.5e9, "GBP", "money")
     homes = rows["nearly 12,000 homes"]
     assert (homes["value"], homes["counted"], homes["qualifier"], homes["kind"]) == (12000, "home", "approx", "count")
-    assert (rows["Tuesday"]["date_value"], rows["Tuesday"]["date_grain"]) == (date(2025, 3, 4), "day")
+    assert (rows["on Tuesday"]["date_value"], rows["on Tuesday"]["date_grain"]) == (date(2025, 3, 4), "day")
     assert (rows["January"]["date_value"], rows["January"]["date_grain"]) == (date(2025, 1, 1), "month")
     assert (rows["47"]["kind"], rows["47"]["value"]) == ("age", 47)
     assert rows["more than 300 people"]["qualifier"] == "over"

@@ -17,10 +17,17 @@ def nlp():
     return load_pipeline()
 
 
-def only_figure(nlp, sentence: str, kind: str | None = None):
-    figures = [f for f in find_figures(nlp(sentence), PUBLISHED) if kind is None or f.kind == kind]
+def only_figure(nlp, sentence: str, kind: str):
+    figures = [f for f in find_figures(nlp(sentence), PUBLISHED) if f.kind == kind]
     assert len(figures) == 1, [vars(f) for f in figures]
     return figures[0]
+
+
+def figure_with_text(nlp, sentence: str, text: str):
+    figures = find_figures(nlp(sentence), PUBLISHED)
+    found = [f for f in figures if f.text == text]
+    assert len(found) == 1, [vars(f) for f in figures]
+    return found[0]
 
 
 # sentence, text, value, unit, counted, counted_text, qualifier, qualifier_text, kind
@@ -41,20 +48,37 @@ CASES = [
     ("They walked 15 km to the border.", "15 km", 15, "km", None, None, None, None, "quantity"),
     ("Seventeen miners were rescued.", "Seventeen miners", 17, None, "miner", "miners", None, None, "count"),
     ("A dozen volunteers cleaned the beach.", "A dozen volunteers", 12, None, "volunteer", "volunteers", None, None, "count"),
-    ("Half a million people watched the final.", "Half a million people", 500000, None, "people", "people", None, None, "count"),
+    ("Half a million people watched the final.", "Half a million people", 500000, None, "person", "people", None, None, "count"),
+    ("Several hundred people queued outside.", "Several hundred people", 300, None, "person", "people", "approx", "Several", "count"),
+    ("More than a dozen parties signed.", "More than a dozen parties", 12, None, "party", "parties", "over", "More than", "count"),
+    ("The bank's seven-member board voted.", "seven-member", 7, None, "member", "member", None, None, "count"),
     ("Two White House officials confirmed the meeting.", "Two White House officials", 2, None, "official", "White House officials", None, None, "count"),
     ("About 1.2 million voters stayed home.", "About 1.2 million voters", 1.2e6, None, "voter", "voters", "approx", "About", "count"),
     ("More than 300 flights were cancelled.", "More than 300 flights", 300, None, "flight", "flights", "over", "More than", "count"),
     ("Fewer than 40 students passed.", "Fewer than 40 students", 40, None, "student", "students", "under", "Fewer than", "count"),
-    ("At least 12 people died in the storm.", "At least 12 people", 12, None, "people", "people", "at_least", "At least", "count"),
+    ("At least 12 people died in the storm.", "At least 12 people", 12, None, "person", "people", "at_least", "At least", "count"),
     ("Up to 5,000 homes lost power.", "Up to 5,000 homes", 5000, None, "home", "homes", "up_to", "Up to", "count"),
     ("No more than 20 guests may attend.", "No more than 20 guests", 20, None, "guest", "guests", "at_most", "No more than", "count"),
-    ("A 34-year-old woman was arrested.", "34-year-old woman", 34, "year", "woman", "woman", None, None, "age"),
+    ("A 34-year-old woman was arrested.", "34-year-old", 34, "year", None, None, None, None, "age"),
+    ("The buses are on average 14 years old.", "14 years old", 14, "year", None, None, None, None, "age"),
+    ("The mayor, 52, said the plan would work.", "52", 52, "year", None, None, None, None, "age"),
     ("Police arrested a man aged 19.", "aged 19", 19, "year", None, None, None, None, "age"),
     ("Prices rose by five percentage points.", "five percentage points", 5, "percentage_point", None, None, None, None, "percent"),
     ("It was worth roughly 4.6 million euros.", "roughly 4.6 million euros", 4.6e6, "EUR", None, None, "approx", "roughly", "money"),
     ("The drought entered its third year.", "third year", 3, None, "year", "year", None, None, "ordinal"),
-    ("Two-thirds of the members voted for the plan.", "Two-thirds of the members", 2 / 3, "fraction", "member", "members", None, None, "quantity"),
+    ("It was the third time talks had failed.", "the third time", 3, None, "time", "time", None, None, "ordinal"),
+    ("Two-thirds of the members voted for the plan.", "Two-thirds", 200 / 3, "percent", None, None, None, None, "percent"),
+    ("Nearly half of the shops had closed.", "Nearly half", 50, "percent", None, None, "approx", "Nearly", "percent"),
+    ("About a quarter use the bus.", "About a quarter", 25, "percent", None, None, "approx", "About", "percent"),
+    ("The river rose nearly half a metre overnight.", "nearly half a metre", 0.5, "metre", None, None, "approx", "nearly", "quantity"),
+    ("The bill rose to nearly £1.1m.", "nearly £1.1m", 1.1e6, "GBP", None, None, "approx", "nearly", "money"),
+    ("She waited five hours and 40 minutes for a bed.", "five hours and 40 minutes", 5 + 40 / 60, "hour", None, None, None, None, "duration"),
+    ("He opened the cafe after a decade in Lisbon.", "a decade", 10, "year", None, None, None, None, "duration"),
+    ("The road will stay shut for at least a month.", "at least a month", 1, "month", None, None, "at_least", "at least", "duration"),
+    ("The firm must find a buyer within three weeks.", "within three weeks", 3, "week", None, None, "at_most", "within", "duration"),
+    ("Bills rose by 9 percent over two years.", "two years", 2, "year", None, None, None, None, "duration"),
+    ("The meeting lasted over three hours.", "over three hours", 3, "hour", None, None, "over", "over", "duration"),
+    ("Work starts on a two-year project.", "a two-year project", 2, "year", "project", "project", None, None, "duration"),
 ]
 
 
@@ -64,8 +88,7 @@ CASES = [
     ids=[case[1] for case in CASES],
 )
 def test_figure_fields(nlp, sentence, text, value, unit, counted, counted_text, qualifier, qualifier_text, kind):
-    figure = only_figure(nlp, sentence)
-    assert figure.text == text
+    figure = figure_with_text(nlp, sentence, text)
     assert sentence[figure.start : figure.end] == text
     assert figure.value == pytest.approx(value)
     assert (figure.unit, figure.counted, figure.counted_text) == (unit, counted, counted_text)
@@ -89,6 +112,16 @@ def test_two_figures_in_one_sentence(nlp):
 def test_not_figures(nlp, sentence):
     figures = [f for f in find_figures(nlp(sentence), PUBLISHED) if f.kind != "date"]
     assert figures == []
+
+
+def test_weekday_takes_its_preposition_and_part_of_day(nlp):
+    figure = only_figure(nlp, "The committee met on Thursday evening to discuss it.", "date")
+    assert (figure.text, figure.date_value, figure.date_grain) == ("on Thursday evening", date(2025, 8, 14), "day")
+
+
+def test_future_tense_weekday(nlp):
+    figure = only_figure(nlp, "The minister will visit the site on Monday.", "date")
+    assert (figure.text, figure.date_value) == ("on Monday", date(2025, 8, 18))
 
 
 def test_dates_are_resolved_in_context(nlp):
