@@ -259,19 +259,12 @@ def _utcnow() -> datetime:
 class Fetcher:
     """One crawl session: shares the robots.txt cache, per-host clocks and connection pool.
 
-    `sleep` and `resolver` are injectable for tests; `settings` may be overridden per call, since
-    sources can carry their own limits (per-host spacing uses the slower of what was asked).
+    `resolver` is injectable for tests; `settings` may be overridden per call, since sources can
+    carry their own limits (allow_private_networks is fixed when the fetcher is made).
     """
 
-    def __init__(
-        self,
-        settings: FetchSettings,
-        *,
-        resolver: Resolver = system_resolver,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
+    def __init__(self, settings: FetchSettings, *, resolver: Resolver = system_resolver) -> None:
         self.settings = settings
-        self._sleep = sleep
         self._client = httpx.Client(
             transport=_GuardedTransport(settings.allow_private_networks, resolver),
             follow_redirects=False,
@@ -330,7 +323,7 @@ class Fetcher:
         now = time.monotonic()
         slot = max(now, self._next_slot.get(origin, now))
         if slot > now:
-            self._sleep(slot - now)
+            time.sleep(slot - now)
         self._next_slot[origin] = slot + interval
 
     def _hold_host(self, url: str, seconds: float) -> None:
@@ -387,6 +380,8 @@ class Fetcher:
                     return refused(robots)
                 if isinstance(robots, Protego) and not robots.can_fetch(current, settings.user_agent):
                     return refused("robots_disallowed")
+                if self._crawl_delay(current, settings) > settings.max_retry_wait_s:
+                    return refused("crawl_delay_too_long")
             hop = self._with_retries(current, purpose, accept, settings, etag, last_modified, attempts)
             if hop.location is None:
                 break
@@ -441,7 +436,7 @@ class Fetcher:
                     return hop  # the server asks for a longer pause than we are willing to wait
                 delay = max(delay, hop.retry_after)
             self._hold_host(url, delay)  # later requests to this host wait too
-            self._sleep(delay)
+            time.sleep(delay)
 
     def _request_once(
         self,

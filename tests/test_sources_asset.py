@@ -40,6 +40,14 @@ def site() -> Iterator[FixtureSite]:
     site.add("/robots.txt", "User-agent: *\nDisallow: /drafts/\n", "text/plain")
     site.add("/rail.html", page("Night trains to double", PARAGRAPHS))
     site.add("/drafts/rail.html", page("Draft", ["Not for crawlers."]))
+    site.add("/tram.html", page("Tram depot opens", [p.replace("rail", "tram") for p in PARAGRAPHS]))
+    site.add(
+        "/news-sitemap.xml",
+        f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>{base}/tram.html</loc>
+<news:news><news:publication_date>{DAY}T10:00:00Z</news:publication_date></news:news></url></urlset>""",
+        "application/xml",
+    )
     site.add(
         "/rss.xml",
         f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Line</title>
@@ -73,6 +81,8 @@ def _sources(tmp_path: Path, base: str, refetch: bool = False) -> Path:
 sources:
   - name: line
     feed: {base}/rss.xml
+  - name: line-sitemap
+    sitemap: {base}/news-sitemap.xml
   - name: port-archive
     warc: archive/*.warc.gz
 """,
@@ -92,11 +102,12 @@ def test_web_and_warc_beside_landing_then_rerun_reuses(site: FixtureSite, tmp_pa
     stage = pq.read_table(stage_file(settings.lake, "raw_scrapes", day))
     kinds = stage.group_by("source_kind").aggregate([("scrape_id", "count")]).to_pylist()
     by_kind = {row["source_kind"]: row["scrape_id_count"] for row in kinds}
-    assert by_kind["feed"] == 1 and by_kind["warc"] == 1 and by_kind["landing"] > 0
+    assert by_kind["feed"] == 1 and by_kind["sitemap"] == 1 and by_kind["warc"] == 1 and by_kind["landing"] > 0
     web_ids = set(stage.filter(pc.field("source_kind") != "landing")["scrape_id"].to_pylist())
     log = pq.read_table(table_file(settings.lake, "fetch_log", day)).to_pylist()
     assert {(r["url"].removeprefix(site.base_url), r["error"]) for r in log} == {
         ("/robots.txt", None), ("/rss.xml", None), ("/rail.html", None), ("/drafts/rail.html", "robots_disallowed"),
+        ("/news-sitemap.xml", None), ("/tram.html", None),
     }
     assert site.hits("/drafts/rail.html") == []
 
@@ -129,6 +140,6 @@ def test_fetch_log_and_web_articles_reach_the_warehouse(site: FixtureSite, tmp_p
     monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url)))
     assert run_day(settings, DAY).success
     wh = settings.warehouse
-    assert query(wh, "SELECT count(*) FROM news.fetch_log WHERE partition_date = ?", [DAY])[0][0] == 4
-    titles = {t for (t,) in query(wh, "SELECT a.title FROM news.articles a JOIN news.raw_scrapes r USING (scrape_id) WHERE r.source_kind IN ('feed', 'warc')")}
-    assert titles == {"Night trains to double", "Harbour cranes replaced"}
+    assert query(wh, "SELECT count(*) FROM news.fetch_log WHERE partition_date = ?", [DAY])[0][0] == 6
+    titles = query(wh, "SELECT r.source_kind, a.title FROM news.articles a JOIN news.raw_scrapes r USING (scrape_id) WHERE r.source_kind <> 'landing'")
+    assert set(titles) == {("feed", "Night trains to double"), ("sitemap", "Tram depot opens"), ("warc", "Harbour cranes replaced")}
