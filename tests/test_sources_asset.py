@@ -125,6 +125,21 @@ def test_web_and_warc_beside_landing_then_rerun_reuses(site: FixtureSite, tmp_pa
     assert len(site.hits("/rail.html")) == 2
 
 
+def test_fetch_log_is_written_even_when_the_step_fails(site: FixtureSite, tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
+    monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url)))
+
+    def disk_full(scrapes):  # type: ignore[no-untyped-def]
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("assets.raw.raw_scrapes_to_arrow", disk_full)
+    result = dg.materialize([raw_scrapes], partition_key=DAY, resources={"settings": settings}, raise_on_error=False)
+    day = date.fromisoformat(DAY)
+    assert not result.success
+    assert not stage_file(settings.lake, "raw_scrapes", day).exists()
+    log = pq.read_table(table_file(settings.lake, "fetch_log", day))
+    assert site.base_url + "/rail.html" in log["url"].to_pylist()
+
+
 def test_invalid_sources_file_fails_with_its_message(tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources: [{name: x, feed: gopher://old.example/}]", encoding="utf-8")
