@@ -12,12 +12,11 @@ import pyarrow as pa
 from assets.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
-from newskit.clean import template_key
+from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
 from newskit.extract import Block
 from newskit.landing import site_from_url
 from pipelines.settings import NewsSettings
 
-TEMPLATE_MIN_ARTICLES = 5
 TEMPLATE_KEYS_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.string()), ("scrape_id", pa.string())])
 SPAN = pa.struct([("sentence_no", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32())])
 CLEANED_SCHEMA = pa.schema(
@@ -49,20 +48,20 @@ def article_site(row: dict) -> str | None:
 
 
 def _count_template_keys(lake: Path, day: date) -> Path:
-    """Write (site, paragraph key, scrape) for the day's body paragraphs: the template history."""
+    """Write (site, key, scrape) for the day's body paragraphs and their long sentences: the template history."""
     path = stage_file(lake, "template_keys", day)
     with ParquetSink(path, TEMPLATE_KEYS_SCHEMA) as sink:
         for row in iter_rows(stage_file(lake, "extracted", day), ["scrape_id", "url", "canonical_url", "site", "blocks"]):
             site = article_site(row)
             if not site or not row["blocks"]:
                 continue
-            keys = {template_key(b["text"]) for b in row["blocks"] if b["kind"] == "body"}
+            keys = {k for b in row["blocks"] if b["kind"] == "body" for k in template_keys(b["text"])}
             sink.write_rows([{"site": site, "key": k, "scrape_id": row["scrape_id"]} for k in keys])
     return path
 
 
 def site_templates(lake: Path, day: date, min_articles: int = TEMPLATE_MIN_ARTICLES) -> dict[str, frozenset[str]]:
-    """Paragraph keys seen in `min_articles` or more articles of a site, over days up to `day`.
+    """Paragraph and sentence keys seen in `min_articles` or more articles of a site, over days up to `day`.
 
     Read from the lake with an in-memory DuckDB, never from the warehouse file.
     """

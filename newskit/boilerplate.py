@@ -53,6 +53,7 @@ RULES: tuple[Rule, ...] = (
     _rule("cookie_notice", r"\b(?:we|this (?:web)?site|our (?:web)?site|our partners)\b.{0,60}\bcookies\b|\b(?:accept|allow|reject) (?:all )?cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\bcookies\b.{0,80}\b(?:consent|browser settings)\b", 80),
     _rule("share_line", rf"^(?:share(?: this| on| the| via)?(?: article| story| page| post)?|click to share|follow (?:us|me|@\w+)(?: on)?|like us on)\b[\s:]*(?:{_SOCIAL}\b[\s,|/:·•]*)*\W*$", 20),
     _rule("share_line", rf"^(?:{_SOCIAL}\b[\s,|/:·•]*){{2,}}$", 20),
+    _rule("share_line", r"^(?:copy (?:the )?link|print(?: this)?(?: article| page)?|e-?mail(?: this)?(?: article)?|send by e-?mail)\W*$", 4),
     _rule("share_line", r"^(?:follow|connect with) (?:us|me|[A-Z][\w.]+(?: [A-Z][\w.]+)?) on (?:twitter|facebook|instagram|linkedin|x)\b|^follow @\w+", 40),
     _rule("comment_notice", r"^(?:comments? (?:are|is) (?:closed|disabled|turned off)|leave a (?:comment|reply)|join the (?:conversation|discussion|debate)|view (?:\d+ )?comments|show comments|post a comment|add a comment|\d+ comments?|be the first to comment|comments have been (?:closed|disabled)|we welcome (?:your )?comments|commenting (?:is|has been) (?:closed|disabled))\b", 40),
     _rule("reporting_credit", r"^\(?\s*(?:additional |further )?(?:reporting|writing|research) by\b.{0,200}(?:\b(?:editing|edited) by\b|;|\)\s*$|$)", 60),
@@ -84,6 +85,13 @@ _PLEA_CUES = re.compile(
     r"subscribe (?:now|today)|sending journalists|reporters on the ground|bezahlschranke|unterstütz\w+ (?:uns|unsere?n? arbeit)|spende\w*|freiwillig\w* (?:beitrag|zahlen))\b",
     _I,
 )
+# a plea asks the reader: at least one of these must be present, not only words about donations
+_PLEA_APPEAL = re.compile(
+    r"\b(?:your (?:support|donation|contribution)|support (?:us|now|our|independent|quality)|donate (?:now|today)|"
+    r"make a (?:contribution|donation|gift)|subscribe (?:now|today)|become a (?:member|supporter|subscriber)|"
+    r"every contribution|reader[- ]funded|paywalls?|bezahlschranke|unterstütz\w+ (?:uns|unsere?n? arbeit))\b",
+    _I,
+)
 _PLEA_CLOSERS = re.compile(
     r"(?:read more|support now|donate now|donate|contribute now|subscribe now|your support makes all the difference\.?|"
     r"support (?:us|independent journalism)(?: today| now)?|thank you\.?)(?=\s|$)",
@@ -103,7 +111,11 @@ def _distinct_plea_cues(text: str) -> int:
 def is_plea(text: str) -> bool:
     """A donation or subscription plea: several distinct plea phrases in one short-enough text."""
     words = _word_count(text)
-    return words <= _PLEA_MAX_WORDS and _distinct_plea_cues(text) >= (2 if words <= 60 else 3)
+    return (
+        words <= _PLEA_MAX_WORDS
+        and _distinct_plea_cues(text) >= (2 if words <= 60 else 3)
+        and _PLEA_APPEAL.search(text) is not None
+    )
 
 
 def split_leading_plea(text: str) -> tuple[str, str]:

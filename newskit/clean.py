@@ -94,15 +94,15 @@ def clean_blocks(
         if block.kind != "body":
             out.blocks.append(Block(block.kind, text, block.tag))
             continue
-        if site_templates:
-            if template_key(text) in site_templates:
-                out.removed.append((text, "site_template"))
-                continue
-            text = _strip_template_sentences(text, site_templates, out.removed)
+        if site_templates and template_key(text) in site_templates:
+            out.removed.append((text, "site_template"))
+            continue
         if not seen_body:
             plea, text = split_leading_plea(text)
             if plea:
                 out.removed.append((plea, "donation_plea"))
+        if site_templates and text:
+            text = _strip_template_sentences(text, site_templates, out.removed)
         if not text:
             continue
         if reason := boilerplate_reason(text, title_parts):

@@ -40,8 +40,6 @@ MAX_HTML_CHARS = 3_000_000
 """trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
 _TRAFILATURA_OPTIONS = dict(include_comments=False)
-_TRAFILATURA_FALLBACK_OPTIONS = dict(include_comments=False)
-_MIN_PRECISION_CHARS = 400  # below this the precision mode has likely missed the article
 _DATE_HEADER = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\b\s*", re.IGNORECASE)
 _KEY_HEADER = re.compile(r"^\s*(title|author|authors|by|url|site|language)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
@@ -80,30 +78,42 @@ def _load_tree(html: str | bytes) -> HtmlElement | None:
     return trafilatura.load_html(html[:MAX_HTML_CHARS])
 
 
-def _trafilatura_blocks(tree: HtmlElement, url: str | None, anchors: Anchors, **options: bool) -> list[Block]:
-    """trafilatura's main text as blocks, one per line of each top-level element of its output;
-    link teasers and lists of related-story links are left out."""
-    document = trafilatura.bare_extraction(tree, url=url, **options)
-    if document is None or document.body is None:
-        return []
-    blocks = []
-    for element in document.body:
-        lines = [line.strip() for line in xmltotxt(element, False).split("\n") if line.strip()]
-        if not (element.tag == "list" and is_teaser_list(lines, anchors)):
-            blocks.extend(Block("body", line, element.tag) for line in lines)
-    return drop_teaser_runs(blocks, anchors)
+@dataclass
+class PageText:
+    """What the HTML extraction read from one page, before any of our filtering."""
+
+    elements: list[tuple[str, list[str]]]  # trafilatura output: (element tag, its text lines)
+    continued: list[Block]  # body found in later containers of the body's kind
+    anchors: Anchors
+    title: str | None
+    description: str | None
 
 
-def _body_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
-    """trafilatura's main text (retried in balanced mode when the first options find almost nothing),
-    plus the body continued in later containers."""
+def read_page(tree: HtmlElement, url: str | None) -> PageText:
+    """trafilatura's main text as lines per top-level output element, plus what the page tells about it."""
     anchors = Anchors(tree)
-    blocks = _trafilatura_blocks(tree, url, anchors, **_TRAFILATURA_OPTIONS)
-    if sum(len(b.text) for b in blocks) < _MIN_PRECISION_CHARS:
-        balanced = _trafilatura_blocks(tree, url, anchors, **_TRAFILATURA_FALLBACK_OPTIONS)
-        if sum(len(b.text) for b in balanced) > sum(len(b.text) for b in blocks):
-            blocks = balanced
-    return blocks + drop_teaser_runs(continued_body(tree, blocks), anchors)
+    document = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
+    elements = []
+    if document is not None and document.body is not None:
+        for element in document.body:
+            lines = [line.strip() for line in xmltotxt(element, False).split("\n") if line.strip()]
+            if lines:
+                elements.append((element.tag, lines))
+    extracted = [Block("body", line, tag) for tag, lines in elements for line in lines]
+    return PageText(elements, continued_body(tree, extracted), anchors, _page_title(tree), _page_description(tree))
+
+
+def body_blocks(page: PageText, description: str | None = None) -> list[Block]:
+    """The page's body blocks without link-teaser runs, lists of related-story links and a
+    heading that repeats the description (the standfirst)."""
+    blocks = [
+        Block("body", line, tag)
+        for tag, lines in page.elements
+        if not (tag == "list" and is_teaser_list(lines, page.anchors))
+        for line in lines
+    ]
+    blocks = drop_teaser_runs(blocks, page.anchors) + drop_teaser_runs(page.continued, page.anchors)
+    return _without_standfirst(blocks, description if description is not None else page.description)
 
 
 def _without_standfirst(blocks: list[Block], description: str | None) -> list[Block]:
@@ -136,7 +146,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
     meta = html_metadata(tree, url)
     if meta.published_at is None and (found := find_date(tree, url=url, extensive_search=False)):
         meta.published_at, meta.published_at_source = parse_datetime(found), "htmldate"
-    blocks = _without_standfirst(_body_blocks(tree, url), meta.description) + _caption_blocks(tree)
+    blocks = body_blocks(read_page(tree, url), meta.description) + _caption_blocks(tree)
     out = _from_metadata(meta, blocks)
     out.language = out.language or detect_language(" ".join(b.text for b in blocks if b.kind == "body"))
     return out
@@ -158,8 +168,8 @@ def html_to_text(html: str | bytes) -> str:
     tree = _load_tree(html)
     if tree is None:
         return ""
-    blocks = _without_standfirst(_body_blocks(tree, None), _page_description(tree))
-    cleaned = clean_blocks(blocks, title=_page_title(tree))
+    page = read_page(tree, None)
+    cleaned = clean_blocks(body_blocks(page), title=page.title)
     return "\n\n".join(b.text for b in cleaned.blocks if b.kind == "body")
 
 
