@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from assets.lake import ParquetSink, iter_batches, stage_file, table_file, write_table
+from assets.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, write_table
 from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
 from newskit.dedup import article_signatures
@@ -56,7 +56,15 @@ CHILD_TABLES = [
 ]
 
 
-def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
+def extracted_texts(lake: Path, day: date) -> dict[str, str]:
+    """The extracted (pre-cleaning) text per scrape: wall wording is often cleaned out of the body."""
+    return {
+        row["scrape_id"]: "\n".join(block["text"] for block in row["blocks"] or [])
+        for row in iter_rows(stage_file(lake, "extracted", day), ["scrape_id", "blocks"])
+    }
+
+
+def triage(row: dict, day: date, extracted_text: str = "") -> tuple[dict | None, dict | None, list[dict]]:
     """One cleaned scrape -> (article row or None, quarantine row or None, flag rows)."""
     if row["reject_reason"]:
         return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
@@ -64,7 +72,7 @@ def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
     issues = article_issues(
         ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
                      fetched_at=row["fetched_at"], language=row["language"],
-                     boilerplate_chars=row["boilerplate_chars"] or 0)
+                     boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=extracted_text)
     )
     errors = [i for i in issues if i.severity == "error"]
     if errors:
@@ -144,10 +152,11 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
         ParquetSink(table_file(lake, "quarantine", day), QUARANTINE_SCHEMA) as quarantine,
         ParquetSink(table_file(lake, "quality_flags", day), FLAGS_SCHEMA) as flags,
     ):
+        page_texts = extracted_texts(lake, day)
         for batch in iter_batches(stage_file(lake, "cleaned_articles", day)):
             kept, held, flagged = [], [], []
             for row in batch.to_pylist():
-                article, quarantined, article_flags = triage(row, day)
+                article, quarantined, article_flags = triage(row, day, page_texts.get(row["scrape_id"], ""))
                 if article:
                     kept.append(article)
                 if quarantined:

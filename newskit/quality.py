@@ -22,8 +22,10 @@ Severity = Literal["error", "warn"]
 CONSENT_WALL_PATTERNS: tuple[str, ...] = (
     r"before you continue",
     r"we value your privacy",
-    r"(accept|agree to|reject) (all )?cookies",
-    r"we use cookies",
+    r"\b(accept|agree to|reject|allow) (all )?cookies",
+    r"\b(we|our \d* ?partners) (and our \d+ partners )?use cookies",
+    r"non-essential cookies",
+    r"[\"“](accept all|reject all|manage options)[\"”]",
     r"manage (your )?(privacy|cookie) (settings|preferences|choices)",
     r"consent to (the use of|our use of)",
 )
@@ -32,7 +34,8 @@ PAYWALL_PATTERNS: tuple[str, ...] = (
     r"(this (article|content|story) is )?(available )?(for|to) subscribers only",
     r"already a subscriber\??",
     r"to continue reading",
-    r"sign in to (read|continue)",
+    r"(sign|log) in to (read|continue)",
+    r"get unlimited access",
     r"unlock (this|the full) (article|story)",
     r"start your (free )?trial",
 )
@@ -98,6 +101,7 @@ class ArticleFacts:
     language: str | None  # declared by the page or the extractor; None when unknown
     boilerplate_chars: int = 0  # characters removed by cleaning (templates, pleas, captions)
     content_type: str | None = None  # of the raw scrape
+    removed_text: str = ""  # what cleaning removed (or the whole extracted text): scanned for walls
 
 
 _CONSENT = re.compile("|".join(CONSENT_WALL_PATTERNS), re.IGNORECASE)
@@ -143,6 +147,7 @@ def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) 
     if n and len(_CONTROL.findall(body)) / n > config.max_control_ratio:
         report("binary_content", "error", f"{len(_CONTROL.findall(body))} control characters in {n}")
 
+    _wall_issues(facts, config, report)
     if not body.strip():
         report("no_article_text", "error", "no article text after extraction and cleaning")
     elif n < config.min_body_chars:
@@ -169,6 +174,24 @@ def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) 
     return issues
 
 
+def _wall_issues(facts: ArticleFacts, config: QualityConfig, report: Callable[[str, Severity, str], None]) -> None:
+    """Consent interstitials and paywall teasers.
+
+    The wall's own wording is often removed by cleaning, so the title and the removed text are
+    scanned too: a short body next to a wall phrase is the wall (error); a wall phrase inside a
+    full-length body is flagged; a banner the cleaner removed from a full article is fine.
+    """
+    n = len(facts.body)
+    page = f"{facts.title or ''}\n{facts.removed_text}"
+    for code, pattern in (("consent_wall", _CONSENT), ("paywall_stub", _PAYWALL)):
+        in_body = pattern.search(facts.body)
+        match = in_body or pattern.search(page)
+        if match and n < config.wall_max_body_chars:
+            report(code, "error", f"{match.group(0)!r} beside a body of {n} characters")
+        elif in_body:
+            report(code, "warn", f"{in_body.group(0)!r} in a body of {n} characters")
+
+
 def _text_issues(facts: ArticleFacts, config: QualityConfig, report: Callable[[str, Severity, str], None]) -> None:
     """Encoding damage, markup residue, walls, language and boilerplate share (body non-empty)."""
     from ftfy.badness import is_bad
@@ -192,11 +215,6 @@ def _text_issues(facts: ArticleFacts, config: QualityConfig, report: Callable[[s
         elif ratio > config.max_markup_ratio_warn:
             report("markup_residue", "warn", detail)
 
-    for code, pattern in (("consent_wall", _CONSENT), ("paywall_stub", _PAYWALL)):
-        match = pattern.search(body)
-        if match:
-            severity: Severity = "error" if n < config.wall_max_body_chars else "warn"
-            report(code, severity, f"{match.group(0)!r} in a body of {n} characters")
 
     if n >= config.min_language_chars:
         detected, prob = detect_language(body)

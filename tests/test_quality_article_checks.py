@@ -135,3 +135,20 @@ def test_thresholds_and_severities_come_from_the_config() -> None:
     strict = QualityConfig(min_body_chars=5000, severities={**DEFAULT_CONFIG.severities, "no_title": "error"})
     found = codes(facts(title=None), strict)
     assert found == {"too_short": "error", "no_title": "error"}
+
+
+def test_walls_are_found_in_the_text_cleaning_removed() -> None:
+    lead = ARTICLES["drought_a"]["paragraphs"][0]
+    teaser = facts(body=lead, removed_text="Subscribe to read the full story\nAlready a subscriber? Log in.")
+    found = [i.check_name for i in article_issues(teaser)]
+    assert found[0] == "paywall_stub"  # the specific cause first: it becomes the quarantine reason
+    assert codes(teaser)["paywall_stub"] == "error"
+    interstitial = facts(
+        title="Before you continue",
+        body='Click "Reject all" to refuse non-essential cookies, or "Manage options" to choose what we may '
+             "use. You can change your choice at any time from the settings link at the bottom of the page.",
+    )
+    assert codes(interstitial)["consent_wall"] == "error"
+    # a cookie banner the cleaner removed from a full article is not a problem
+    banner = facts(removed_text="We and our 120 partners use cookies to personalise content. Accept all cookies")
+    assert codes(banner) == {}
