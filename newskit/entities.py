@@ -94,6 +94,10 @@ def _title_words(words: list[str]) -> int:
                 cut += len(title)
                 break
         else:
+            role = rest[0].lower()
+            if len(rest) > 1 and rest[0][:1].isupper() and (role in TITLE_ROLES or role[:-1] in TITLE_ROLES):
+                cut += 1  # "Councillor Owen Pryce", "Librarian Joanne Whitlock"
+                continue
             return cut
 
 
@@ -107,7 +111,11 @@ def trim(mention: Mention) -> Mention | None:
             words = words[1:]
         titles = _title_words(words)
         if titles and (mention.label == PERSON or mention.label in REPAIRABLE_LABELS):
-            mention = replace(_strip_prefix(mention, titles), label=PERSON)
+            mention = _strip_prefix(mention, titles)
+            # a title before a name makes a person, unless the rest names an organisation or
+            # place ("Organisers Glenholm Running Club")
+            label = _head_label(replace(mention, label=PERSON))
+            mention = replace(mention, label=label)
     if "(" in mention.text and ")" not in mention.text:  # "Council of Ontario (RECO"
         mention = _cut_end(mention, mention.text.index("(")) if mention.text.index("(") else None
         if mention is None:
@@ -234,10 +242,60 @@ COMMON_ACRONYMS = frozenset(
     "MP MPS VIP DIY LGBT LGBTQ IT IQ ICU ER GP NHS DJ RIP SUV ATM PIN VAT CCTV PR HR IPO ETF "
     "COVID SARS NFT API GPS LED LCD CD DVD MRI BBC AP".split()
 )  # fmt: skip
-FACILITY_HEADS = frozenset(
-    "Street Road Avenue Boulevard Lane Bridge Airport Station Stadium Arena Tower Square Hill "
-    "Palace Castle Cathedral Building Highway Motorway Tunnel Mall Pier Harbour Harbor".split()
+_DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch|ss|s)$")
+_BETWEEN = re.compile(r"\bbetween\s+(?:[A-Z][\w'’-]*\s+and\s+)?$")
+_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:the|a|an)\s$", re.IGNORECASE)
+_MODIFIER_OF = re.compile(r"^\s([a-zé]+)\b")
+GEO_NOUNS = frozenset(
+    "estuary river valley bay coast hills mountains lake sea island islands peninsula basin "
+    "delta plain plains forest moor moors region area".split()
 )
+# Nouns a person's name does modify: "the Trump administration", "the Obama era".
+PERSON_MODIFIED = frozenset(
+    "administration government era campaign family presidency camp team years estate "
+    "foundation name legacy doctrine show case trial".split()
+)
+ROLE_WORDS = frozenset(
+    "chair chairman chairwoman chairperson spokesman spokeswoman spokesperson director engineer "
+    "nurse doctor manager secretary minister president chief executive officer founder co-founder "
+    "owner partner analyst economist lawyer solicitor barrister prosecutor judge teacher "
+    "headteacher headmaster headmistress principal councillor councilor mayor leader coach captain "
+    "inspector constable superintendent sergeant detective governor senator ambassador envoy "
+    "commissioner correspondent editor reporter journalist presenter librarian curator architect "
+    "planner surveyor treasurer accountant bookkeeper organiser organizer campaigner activist "
+    "chef baker farmer fisherman skipper pilot driver volunteer resident student professor "
+    "researcher scientist historian author administrator trustee deputy vice-chair".split()
+)
+# Roles that are also common surnames: not stripped from the front of a name ("Baker Mayfield").
+SURNAME_LIKE_ROLES = frozenset(
+    "baker farmer driver pilot chef fisherman volunteer resident student author partner owner "
+    "skipper".split()
+)
+TITLE_ROLES = ROLE_WORDS - SURNAME_LIKE_ROLES
+ORG_WORDS = frozenset(
+    "Rail Railway Railways Airline Airlines Airways Ltd Limited Inc PLC plc LLC Group Council "
+    "Trust Union Club Bank Company Co Corp Corporation Partners Association Society Authority "
+    "Agency Board Commission Committee Party Ministry Department Police Service Services "
+    "Foundation Institute University College School Academy Hospital Ferries Press Gazette "
+    "Courier Motors Works Capital Holdings Industries Federation League Office Court Parliament "
+    "Assembly Cooperative Co-operative Alliance Logistics Festival Marathon Library Libraries "
+    "Chamber Fund Network Systems Technologies Labs Studios Brewery Bakery "
+    "Orchestra Team".split()
+)
+ORG_OF_WORDS = frozenset({"Institute", "Chamber", "Department", "Ministry", "Office", "Bank", "Study", "House", "Friends", "Museum", "Order"})
+ORG_FIRST_WORDS = frozenset({"Café", "Cafe", "Bank", "University", "Hotel", "Restaurant"})
+LOC_HEADS = frozenset(
+    "Street Road Avenue Boulevard Lane Parade Square Meadows Bay River Valley Estuary Hall Bridge "
+    "Hills Mountains Forest Coast Island Islands Peninsula Sea Ocean Wharf Pier Quay Gulf Strait "
+    "Canal Moor Moors Fields Common Green Crescent Terrace Way Drive Hill Airport Station "
+    "Stadium Arena Tower Palace Castle Cathedral Church Building Highway Motorway Tunnel Mall".split()
+)
+LOC_FIRST_WORDS = frozenset({"River", "Lake", "Mount", "Loch", "Lough", "Sierra", "Cape", "Gulf", "Mt"})
+GPE_HEADS = frozenset({"Heights", "Springs", "Creek", "Point", "Falls", "Harbour", "Harbor"})
+LEGAL_SUFFIXES = frozenset({"Ltd", "Limited", "Inc", "Inc.", "PLC", "plc", "LLC", "Corp", "Corp."})
+# Capitalised words joined only by the connectors names use ("Institute for the Study of War").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|&)\s+)*[A-Z][\w'’-]*)+")
+_ROLE_NAME = re.compile(r"\b([A-Za-z-]+)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WHERE = re.compile(r"^,\s+where\b")
 _WHO = re.compile(r"^,?\s+who(?:se|m)?\b")
@@ -284,8 +342,15 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
     if m.label in REPAIRABLE_LABELS and m.label != "NORP" and _WHO.match(body[m.end : m.end + 8]):
         if not body[max(0, m.start - 4) : m.start].lower().endswith("the "):
             return PERSON
-    if m.label == "ORG" and m.text.rsplit(" ", 1)[-1] in FACILITY_HEADS and " " in m.text:
-        return "FAC"  # OntoNotes FAC: buildings, airports, highways, bridges
+    single = " " not in m.text
+    if m.label == "NORP" and single and not _DEMONYM.search(m.text):
+        return "GPE"  # "Millbrook" is a town, "Millbrookers" or "Danish" a group
+    if m.label == "ORG" and single and not _ACRONYM.match(m.text) and _BETWEEN.search(body[max(0, m.start - 40) : m.start]):
+        return "GPE"  # "between Kalvik and Dunmore"
+    if m.label == PERSON and single and _person_for(m.text, m.start, people) is None:
+        modified = _MODIFIER_OF.match(body[m.end : m.end + 20])
+        if modified and _DETERMINER_BEFORE.search(body[max(0, m.start - 4) : m.start]) and modified.group(1) not in PERSON_MODIFIED:
+            return "LOC" if modified.group(1) in GEO_NOUNS else "GPE"  # "the Marren estuary", "the Kestwick café"
     if (
         m.label == PERSON
         and (" " not in m.text or _single_mention(m, people))
@@ -297,24 +362,122 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
     return m.label
 
 
+def _head_label(m: Mention) -> str:
+    """The label a name's own words give it: "... Council" is an ORG, "... Street" a LOC,
+    "... Springs" a GPE. A PERSON keeps its label unless an organisation word says otherwise
+    (surnames like Park or Hall end in place words)."""
+    words = m.text.split()
+    if len(words) < 2 and words[0] not in ORG_FIRST_WORDS:
+        return m.label
+    last = words[-1]
+    before_of = words[words.index("of") - 1] if "of" in words[1:] else None
+    if m.label != PERSON and (last in LOC_HEADS or words[0] in LOC_FIRST_WORDS):
+        return "LOC"
+    if last in ORG_WORDS or before_of in ORG_WORDS or words[0] in ORG_FIRST_WORDS:
+        return "ORG"
+    if m.label != PERSON and last in GPE_HEADS:
+        return "GPE"
+    return m.label
+
+
+def _head_label_of(m: Mention) -> Mention:
+    return replace(m, label=_head_label(m))
+
+
+def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
+    """Capitalised runs whose words make them an organisation or place ("Lenn Valley County
+    Council", "River Lenn") replace the pieces the model tagged inside them, or are added."""
+    runs = []
+    for start, end in ranges:
+        for match in _NAME_RUN.finditer(body, start, end):
+            words = match.group(0).split()
+            offset = match.start()
+            for k in range(len(words) - 1, 0, -1):
+                if words[k] in ("of", "for") and words[k - 1] not in ORG_WORDS | ORG_OF_WORDS:
+                    words = words[:k]  # "Mayor Donovan Price of Tallow Creek"
+                    break
+            while words and words[-1] in ("of", "for", "the", "and", "&"):
+                words.pop()
+            while words and words[0] in ("The", "A", "An"):
+                offset += len(words[0]) + 1
+                words = words[1:]
+            titles = _title_words(words)  # "Mayor Donovan Price", "Organisers Glenholm Running Club"
+            offset += sum(len(w) + 1 for w in words[:titles])
+            words = words[titles:]
+            if len(words) < 2:
+                continue
+            text = " ".join(words)
+            label = _head_label(Mention(offset, offset + len(text), text, "RUN"))
+            if label != "RUN" and body[offset : offset + len(text)] == text:
+                runs.append(Mention(offset, offset + len(text), text, label))
+    if not runs:
+        return mentions
+    kept = list(mentions)
+    for run in runs:
+        inside = [m for m in kept if run.start <= m.start and m.end <= run.end]
+        crossing = [m for m in kept if m.start < run.end and run.start < m.end and m not in inside]
+        if crossing or any(m.start == run.start and m.end == run.end and m.label == run.label for m in inside):
+            continue
+        kept = [m for m in kept if m not in inside] + [run]
+    return kept
+
+
+def _role_label(m: Mention, body: str) -> str:
+    """'chair Marcus Feld', 'retired nurse Beatrice Holloway': a name after a role is a person."""
+    if m.label == PERSON or m.label not in REPAIRABLE_LABELS or len(m.text.split()) > 3:
+        return m.label
+    before = body[max(0, m.start - 20) : m.start].split()
+    if before and before[-1].lower().rstrip(",") in ROLE_WORDS and body[m.start - 1] == " ":
+        return PERSON
+    return m.label
+
+
+def _role_names(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
+    """Names right after a role word that the model left untagged ("chair Per Axelsson")."""
+    added: list[Mention] = []
+    replaced: set[int] = set()
+    for start, end in ranges:
+        for match in _ROLE_NAME.finditer(body, start, end):
+            if match.group(1).lower() not in ROLE_WORDS:
+                continue
+            s, e = match.start(2), match.end(2)
+            overlapping = [m for m in mentions if m.start < e and s < m.end]
+            if all(m.label == PERSON and s <= m.start and m.end <= e for m in overlapping):
+                added.append(Mention(s, e, match.group(2), PERSON))  # "chair Per Axelsson"
+                replaced.update(id(m) for m in overlapping)
+    return [m for m in mentions if id(m) not in replaced] + added
+
+
+def _surname_label(m: Mention, names: set[str], given_names: set[str], surnames: set[str]) -> str:
+    if m.label not in REPAIRABLE_LABELS:
+        return m.label
+    if m.text in names or (m.text in given_names and m.label not in PLACE_LABELS):
+        return PERSON
+    words = m.text.split()
+    if 2 <= len(words) <= 3 and words[-1] in surnames and _head_label(m) == m.label:
+        return PERSON  # "Imogen Hale" tagged ORG when "Hale" is a person
+    return m.label
+
+
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
-    """Trimmed, label-repaired mentions (plus missed person names) with canonical names, in text order."""
-    trimmed = [t for t in (trim(m) for m in mentions) if t is not None]
-    people = _people(trimmed)
+    """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
+    found = [t for t in (trim(m) for m in mentions) if t is not None]
+    if sentence_ranges:
+        found = _role_names(_name_runs(found, body, sentence_ranges), body, sentence_ranges)
+    found = [replace(m, label=_role_label(m, body)) for m in found]
+    found = [_head_label_of(replace(m, label="LOC") if m.label == "FAC" else m) for m in found]
+    people = _people(found)
     names = {p.full for p in people} | {p.words[-1] for p in people}
     given_names = {p.words[0] for p in people}
-    repaired = [
-        replace(m, label=PERSON)
-        if m.label in REPAIRABLE_LABELS
-        and (m.text in names or (m.text in given_names and m.label not in PLACE_LABELS))
-        else replace(m, label=_context_label(m, body, people))
-        for m in trimmed
-    ]
+    surnames = names | {m.text for m in found if m.label == PERSON and " " not in m.text}
+    found = [replace(m, label=_surname_label(m, names, given_names, surnames)) for m in found]
+    people = _people(found)
+    found = [replace(m, label=_context_label(m, body, people)) for m in found]
     if sentence_ranges:
-        repaired += _missed_person_mentions(repaired, people, body, sentence_ranges)
+        found += _missed_person_mentions(found, people, body, sentence_ranges)
     expansions: dict[str, str] | None = None
     resolved = []
-    for m in sorted(repaired, key=lambda m: m.start):
+    for m in sorted(found, key=lambda m: m.start):
         canonical = " ".join(m.text.split())
         if m.label == PERSON:
             person = _person_for(canonical, m.start, people)
@@ -324,7 +487,18 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
             canonical = ALIASES[canonical]
         elif _ACRONYM.match(canonical):
             if expansions is None:
-                expansions = _expansions(repaired, body)
+                expansions = _expansions(found, body)
             canonical = expansions.get(_acronym_letters(canonical), canonical)
+        elif m.label == "ORG":
+            canonical = _with_legal_suffix(canonical, found)
         resolved.append(replace(m, canonical=canonical))
     return resolved
+
+
+def _with_legal_suffix(name: str, mentions: list[Mention]) -> str:
+    """'Lenn Ferries' -> 'Lenn Ferries Ltd' when the article names the company in full."""
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "ORG" and len(words) >= 2 and words[-1] in LEGAL_SUFFIXES and " ".join(words[:-1]) == name:
+            return m.text
+    return name
