@@ -55,7 +55,7 @@ def _next_boundary(handle: BinaryIO, start: int, gzipped: bool) -> int | None:
 
 
 def _record_scrape(
-    record: ArcWarcRecord, day: date, source: str, max_bytes: int, stats: Counter[str]
+    record: ArcWarcRecord, day: date, only_day: bool, source: str, max_bytes: int, stats: Counter[str]
 ) -> RawScrape | None:
     uri = record.rec_headers.get_header("WARC-Target-URI")
     warc_date = parse_w3c_datetime(record.rec_headers.get_header("WARC-Date"))
@@ -65,7 +65,7 @@ def _record_scrape(
     if warc_date is None:
         stats["skipped_no_date"] += 1
         return None
-    if warc_date.date() != day:
+    if only_day and warc_date.date() != day:
         stats["skipped_other_day"] += 1
         return None
     http = record.http_headers
@@ -105,11 +105,13 @@ def iter_warc(
     max_bytes: int = DEFAULT_MAX_BYTES,
     label: str | None = None,
     stats: Counter[str] | None = None,
+    only_day: bool = True,
 ) -> Iterator[RawScrape]:
     """Response records of `path` dated `day` (UTC); other record types and days are skipped.
 
     `label` names the file in `source` (default: the path as given); `stats` counts what was
-    read and skipped, by reason.
+    read and skipped, by reason. `only_day=False` takes records of any date into partition `day`
+    (a WARC file dropped into a landing day folder belongs to that day as a whole).
     """
     counts = stats if stats is not None else Counter()
     name = label or str(path)
@@ -125,7 +127,7 @@ def iter_warc(
                     if record.rec_type != "response":
                         counts[f"skipped_{record.rec_type}"] += 1
                         continue
-                    scrape = _record_scrape(record, day, f"{name}@{offset}", max_bytes, counts)
+                    scrape = _record_scrape(record, day, only_day, f"{name}@{offset}", max_bytes, counts)
                     if scrape is not None:
                         yield scrape
                 position = None

@@ -77,6 +77,15 @@ def test_response_records_of_the_day(tmp_path: Path, gzipped: bool) -> None:
     assert stats["skipped_other_day"] == 1 and stats["skipped_http_404"] == 1
 
 
+def test_whole_file_into_one_day_with_a_label(tmp_path: Path) -> None:
+    path = tmp_path / "day.warc.gz"
+    write_warc(path)
+    scrapes = list(iter_warc(path, DAY, label="2026-11-20/day.warc.gz", only_day=False))
+    assert "https://dale.example/yesterday" in [s.url for s in scrapes]
+    assert {s.partition_date for s in scrapes} == {DAY}
+    assert all(s.source.startswith("2026-11-20/day.warc.gz@") for s in scrapes)
+
+
 def test_source_offset_finds_the_record_again(tmp_path: Path) -> None:
     path = tmp_path / "day.warc.gz"
     write_warc(path)
