@@ -18,8 +18,6 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from expectations.frames import validation_frames
-
 Severity = Literal["error", "warn"]
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 DATA_DOCS_SITE = "news_quality"
@@ -150,6 +148,8 @@ def run_suites(
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    from expectations.frames import validation_frames  # pandas: only when suites run
 
     frames = validation_frames(tables, run_time)
     params = default_parameters(tables) | (parameters or {})

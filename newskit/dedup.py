@@ -26,7 +26,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 DUPLICATE_SCHEMA = pa.schema(
     [
@@ -82,6 +81,8 @@ def minhash_signature(body: str, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> 
     shingles = word_shingles(body, config.shingle_words)
     if len(shingles) < config.min_shingles:
         return None
+    from datasketch import MinHash  # imported here: datasketch pulls in scipy (seconds)
+
     sketch = MinHash(num_perm=config.num_perm, seed=config.seed)
     sketch.update_batch(list(shingles))
     return sketch.hashvalues.astype("<u4").tobytes()
@@ -148,6 +149,8 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     """
     if articles.num_rows == 0:
         return DUPLICATE_SCHEMA.empty_table()
+    from datasketch import LeanMinHash, MinHashLSH
+
     ids = articles.column("article_id").to_pylist()
     hashes, sketches = _signature_columns(articles, config)
     url_column = next((c for c in ("canonical_url", "url") if c in articles.column_names), None)
