@@ -107,8 +107,16 @@ class _GuardedBackend(httpcore.SyncBackend):
             blocked = [a for a in addresses if not is_public_address(a)]
             if blocked:
                 raise AddressBlocked(f"{host} resolves to non-public address {blocked[0]}")
-        # Connect to the address we checked, not to the name (no second DNS lookup).
-        return super().connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+        # Connect to an address we checked, not to the name (no second DNS lookup); like
+        # socket.create_connection, try each address in turn (IPv6 may be unroutable here).
+        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
 
 class _GuardedTransport(httpx.HTTPTransport):

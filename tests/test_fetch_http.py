@@ -254,6 +254,14 @@ def test_address_is_checked_after_name_resolution(site: FixtureSite) -> None:
     assert len(site.hits("/a.html")) == 1
 
 
+def test_next_resolved_address_is_tried_when_one_refuses(site: FixtureSite) -> None:
+    port = int(site.base_url.rsplit(":", 1)[1])
+    # the server listens on 127.0.0.1 only, so ::1 refuses (or has no IPv6 at all)
+    with Fetcher(FAST, resolver=lambda host, _port: ["::1", "127.0.0.1"]) as fetcher:
+        result = fetcher.fetch(f"http://dual.invalid:{port}/a.html")
+    assert result.ok and len(site.hits("/a.html")) == 1
+
+
 def test_unresolvable_host_fails_fast_without_retries() -> None:
     with Fetcher(FAST, resolver=lambda host, port: []) as fetcher:
         result = fetcher.fetch("http://nowhere.invalid/a.html")
