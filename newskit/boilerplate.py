@@ -40,6 +40,9 @@ _READ_MORE = "|".join([
     r"lea (?:también|más)|lee también|vea también|mire|leer más|ver más|notas relacionadas|noticias relacionadas|te puede interesar|temas",
     r"(?:à )?lire aussi|voir aussi|lire la suite|sur le même sujet|leia (?:também|mais)|veja também|saiba mais",
     r"leggi anche|potrebbe interessarti|articoli correlati|czytaj (?:też|także|więcej)|zobacz (?:też|także)|lees (?:ook|meer)",
+    r"weitere (?:informationen|infos|themen|beiträge|artikel|nachrichten|meldungen)(?: [\w ]{0,40})?|lesen sie auch(?: [\w ]{0,30})?",
+    r"(?:das|dieses) (?:thema )?könnte (?:dich|sie) auch interessieren|contenido relacionado|le puede interesar|más sobre [\w ]{1,40}",
+    r"über diese reihe|kontakt|zusatzinformationen|quellenangaben|teilnehmende blogs|release date|kategorie|category",
 ])
 
 RULES: tuple[Rule, ...] = (
@@ -75,6 +78,17 @@ RULES: tuple[Rule, ...] = (
     _rule("app_promo", r"\bdownload (?:the|our) .{0,60}\bapps?\b|\b(?:unser(?:en|e)?|our|nuestro|notre|nosso)\b.{0,25}\b(?:youtube|telegram|whatsapp|instagram|tiktok)[- ]?(?:channel|canal|kanal)\b|\bcanal de (?:youtube|telegram|whatsapp)\b", 30),
     _rule("donation_plea", r"^(?:unterstütze|unterstützen sie|apoya|soutenez|wesprzyj|apoie)\s+(?:uns|unsere?n?|nuestro|notre|nosso|[A-Z]\w+)\b", 15, 0),
     _rule("page_chrome", r"^video verfügbar bis\b|^(?:video|audio) (?:available|verfügbar) (?:until|bis)\b", 8),
+    _rule("dateline", r"^(?:aktualisiert|veröffentlicht|letzte änderung|zuletzt (?:aktualisiert|geändert)|stand|erstellt|geändert|news date|publié le|mis à jour|actualizado|publicado)\b(?: am| le| el)?\s*:?\s*\d", 12),
+    _rule("dateline", r"^(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})(?:\s*[|,–-]\s*[\w .:]{0,30})?$", 6),
+    _rule("source_credit", r"^\(?(?:quelle|quellen|source|sources|fuente|fonte|źródło)\s*:", 10),
+    _rule("photo_credit", r"^(?:fot\.|beitragsbild\s*:|bildnachweis\s*:|image source\s*:)", 16),
+    _rule("advertisement", r"^\*?(?:anzeige|werbung|advertisement|sponsored|publicidad|reklama)\b", 12),
+    _rule("comment_notice", r"^(?:keine kommentare|kommentare insgesamt|\d+ kommentare?|kommentar schreiben|kommentieren|no comments(?: yet)?|sin comentarios|aucun commentaire)\b", 12),
+    _rule("newsletter", r"\bnewsletter\b|\bsign up (?:here|now|today)\b|\bjetzt anmelden\b", 12),
+    _rule("page_chrome", r"\b(?:nicht eingeloggt|not logged in|not signed in)\b|^\(?alle angaben ohne gewähr\)?$", 10),
+    _rule("copyright", r"\ball rights reserved\b|\balle rechte vorbehalten\b|^materiał chroniony prawem|^our standards:|^sofern nicht anders (?:angegeben|ausgewiesen)", 20),
+    _rule("reading_time", r"\b(?:\d+\s*)?(?:min(?:ute)?s? read|minuten? lesezeit)\b|^lesezeit\b|\bprzeczytasz w\b|^tiempo de lectura\b", 10),
+    _rule("contact_line", r"^(?:tel(?:efon|\.)?|phone|fax)\s*[.:]?\s*\+?[\d(]", 12),
     _rule("byline", r"^[Bb][Yy]\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|de|van|von|da|le))*(?:\s*[,|–—-]\s*.{0,60})?$", 14, 0),
 )
 
