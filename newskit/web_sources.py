@@ -9,7 +9,7 @@ A source that fails (feed down, sitemap unreadable, no WARC file) is logged and 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
@@ -146,10 +146,11 @@ class SourceRun:
                 listings += self._sitemap(source, fetcher, location, depth=0)
         return listings
 
-    def _parse(self, source: SourceSpec, result: FetchResult, parse) -> list[Listing]:  # type: ignore[no-untyped-def]
+    def _parse(self, source: SourceSpec, result: FetchResult, parse: Callable[[bytes], list[Listing]]) -> list[Listing]:
         if not result.ok:
             self.problems.append(f"{source.name}: {result.url}: {result.error}")
             return []
+        assert result.content is not None
         try:
             return parse(result.content)
         except AnnouncementError as exc:
