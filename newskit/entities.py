@@ -295,6 +295,7 @@ GPE_HEADS = frozenset({"Heights", "Springs", "Creek", "Point", "Falls", "Harbour
 LEGAL_SUFFIXES = frozenset({"Ltd", "Limited", "Inc", "Inc.", "PLC", "plc", "LLC", "Corp", "Corp."})
 # Capitalised words joined only by the connectors names use ("Institute for the Study of War").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|&)\s+)*[A-Z][\w'’-]*)+")
+_WORD = re.compile(r"\S+")
 _ROLE_NAME = re.compile(r"\b([A-Za-z-]+)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WHERE = re.compile(r"^,\s+where\b")
@@ -390,26 +391,12 @@ def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]
     runs = []
     for start, end in ranges:
         for match in _NAME_RUN.finditer(body, start, end):
-            words = match.group(0).split()
-            offset = match.start()
-            for k in range(len(words) - 1, 0, -1):
-                if words[k] in ("of", "for") and words[k - 1] not in ORG_WORDS | ORG_OF_WORDS:
-                    words = words[:k]  # "Mayor Donovan Price of Tallow Creek"
-                    break
-            while words and words[-1] in ("of", "for", "the", "and", "&"):
-                words.pop()
-            while words and words[0] in ("The", "A", "An"):
-                offset += len(words[0]) + 1
-                words = words[1:]
-            titles = _title_words(words)  # "Mayor Donovan Price", "Organisers Glenholm Running Club"
-            offset += sum(len(w) + 1 for w in words[:titles])
-            words = words[titles:]
-            if len(words) < 2:
-                continue
-            text = " ".join(words)
-            label = _head_label(Mention(offset, offset + len(text), text, "RUN"))
-            if label != "RUN" and body[offset : offset + len(text)] == text:
-                runs.append(Mention(offset, offset + len(text), text, label))
+            words = [(w.group(0), w.start(), w.end()) for w in _WORD.finditer(body, match.start(), match.end())]
+            for piece in _run_pieces(words):
+                text = body[piece[0][1] : piece[-1][2]]
+                label = _head_label(Mention(piece[0][1], piece[-1][2], text, "RUN"))
+                if label != "RUN":
+                    runs.append(Mention(piece[0][1], piece[-1][2], text, label))
     if not runs:
         return mentions
     kept = list(mentions)
@@ -420,6 +407,30 @@ def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]
             continue
         kept = [m for m in kept if m not in inside] + [run]
     return kept
+
+
+def _run_pieces(words: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
+    """A capitalised run cut where "of"/"for" joins two names rather than naming one
+    ("Mayor Donovan Price | Tallow Creek", but "Bank of Eastmark"), without leading articles
+    and titles."""
+    pieces, current = [], []
+    for k, word in enumerate(words):
+        if word[0] in ("of", "for") and (k == 0 or words[k - 1][0] not in ORG_WORDS | ORG_OF_WORDS):
+            pieces.append(current)
+            current = []
+        else:
+            current.append(word)
+    pieces.append(current)
+    cleaned = []
+    for piece in pieces:
+        while piece and piece[-1][0] in ("of", "for", "the", "and", "&"):
+            piece = piece[:-1]
+        while piece and piece[0][0] in ("The", "A", "An", "the", "and", "&"):
+            piece = piece[1:]
+        piece = piece[_title_words([w for w, _, _ in piece]) :] if piece else piece
+        if len(piece) >= 2:
+            cleaned.append(piece)
+    return cleaned
 
 
 def _role_label(m: Mention, body: str) -> str:
