@@ -47,6 +47,7 @@ _READ_MORE = "|".join([
 
 RULES: tuple[Rule, ...] = (
     _rule("no_text", r"^[\W_]+$", 10),
+    _rule("copyright", r"\ball rights reserved\b|\balle rechte vorbehalten\b|^materiał chroniony prawem|^our standards:|^sofern nicht anders (?:angegeben|ausgewiesen)", 20),
     _rule("advertisement", r"^(?:advertisement|advertising|ad|sponsored( content)?|anzeige|publicidade|publicidad|story continues below(?: (?:this )?advertisement)?|continue reading (?:the main story|below)|article continues (?:below|after (?:this )?advertisement))\W*$", 8),
     _rule("read_more", rf"^[\W_]*(?:{_READ_MORE})\s*(?:[:\-–—|»›>?!.]|$)", 30),
     _rule("read_more", r"^(?:read more|click here)\b.{0,40}\b(?:here|about|on|at)\b", 15),
@@ -86,7 +87,6 @@ RULES: tuple[Rule, ...] = (
     _rule("comment_notice", r"^(?:keine kommentare|kommentare insgesamt|\d+ kommentare?|kommentar schreiben|kommentieren|no comments(?: yet)?|sin comentarios|aucun commentaire)\b", 12),
     _rule("newsletter", r"\bnewsletter\b|\bsign up (?:here|now|today)\b|\bjetzt anmelden\b", 12),
     _rule("page_chrome", r"\b(?:nicht eingeloggt|not logged in|not signed in)\b|^\(?alle angaben ohne gewähr\)?$", 10),
-    _rule("copyright", r"\ball rights reserved\b|\balle rechte vorbehalten\b|^materiał chroniony prawem|^our standards:|^sofern nicht anders (?:angegeben|ausgewiesen)", 20),
     _rule("reading_time", r"\b(?:\d+\s*)?(?:min(?:ute)?s? read|minuten? lesezeit)\b|^lesezeit\b|\bprzeczytasz w\b|^tiempo de lectura\b", 10),
     _rule("contact_line", r"^(?:tel(?:efon|\.)?|phone|fax)\s*[.:]?\s*\+?[\d(]", 12),
     _rule("byline", r"^[Bb][Yy]\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|,|de|van|von|da|le))*(?:\s*[,|–—-]\s*.{0,60})?$", 14, 0),
