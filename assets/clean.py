@@ -14,7 +14,7 @@ from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
 from newskit.extract import Block
-from newskit.landing import site_from_url
+from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
 TEMPLATE_KEYS_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.string()), ("scrape_id", pa.string())])

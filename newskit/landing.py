@@ -11,19 +11,12 @@ import os
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from newskit.records import RawScrape
+from newskit.records import RawScrape, site_from_url
+from newskit.warc import iter_warc
 
 CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}
 DEFAULT_MAX_BYTES = 5_000_000
-
-
-def site_from_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
 
 
 def _site_from_folder(day_dir: Path, path: Path) -> str | None:
@@ -98,6 +91,10 @@ def scan_landing_day(
         if suffix == ".jsonl":
             yield from _scan_jsonl(path, source, day, site, fetched_at, max_bytes)
             continue
+        if path.name.lower().endswith((".warc", ".warc.gz")):
+            # a WARC file dropped into a day folder belongs to that day as a whole
+            yield from iter_warc(path, day, max_bytes=max_bytes, label=source, only_day=False)
+            continue
         content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
         with path.open("rb") as handle:
             content = handle.read(max_bytes + 1)
@@ -108,7 +105,7 @@ def scan_landing_day(
             reject_detail=(
                 f"{stat.st_size} bytes is over the {max_bytes}-byte cap; the first {max_bytes} bytes are kept"
                 if too_large else None if suffix in CONTENT_TYPES
-                else f"file type {suffix or '(none)'} is not a scrape format (.html, .htm, .txt, .jsonl)"
+                else f"file type {suffix or '(none)'} is not a scrape format (.html, .htm, .txt, .jsonl, .warc, .warc.gz)"
             ),
             original_size=stat.st_size if too_large else None,
         )

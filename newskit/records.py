@@ -11,12 +11,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def site_from_url(url: str | None) -> str | None:
+    """The site of a URL: its host name, lower case, without a leading `www.`."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
 
 
 def stable_id(*parts: str | None) -> str:

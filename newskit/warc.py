@@ -25,8 +25,7 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newskit.feeds import parse_w3c_datetime
 from newskit.fetch import parse_content_type
-from newskit.landing import site_from_url
-from newskit.records import RawScrape
+from newskit.records import RawScrape, site_from_url
 
 DEFAULT_MAX_BYTES = 5_000_000
 _SCAN_BLOCK = 1 << 20

@@ -26,8 +26,7 @@ from newskit.feeds import (
     parse_sitemap,
 )
 from newskit.fetch import FEED_TYPES, PAGE_TYPES, SITEMAP_TYPES, FetchAttempt, Fetcher, FetchResult
-from newskit.landing import site_from_url
-from newskit.records import RawScrape
+from newskit.records import RawScrape, site_from_url
 from newskit.sources_config import SourcesConfig, SourceSpec
 from newskit.warc import iter_warc
 

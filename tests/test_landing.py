@@ -66,3 +66,27 @@ def test_oversized_file_and_line_are_rejected_with_their_size(landing: Path):
     huge = scrapes[f"{DAY}/huge.html"]
     assert huge.reject_reason == "too_large" and huge.size == 5003 and len(huge.content) == 1000
     assert scrapes[f"{DAY}/feeds/big.jsonl:1"].reject_reason == "too_large"
+
+
+def test_warc_in_a_day_folder_yields_its_responses_and_quarantines_a_cut_record(landing: Path):
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for n in range(2):
+        page = f"<html><body><article><p>Crews repaired dyke number {n} overnight.</p></article></body></html>".encode()
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://dyke.example/{n}", "response",
+                                                      payload=io.BytesIO(page), http_headers=headers))
+    data = buffer.getvalue()
+    (landing / DAY / "crawl.warc.gz").write_bytes(data)
+    (landing / DAY / "cut.warc.gz").write_bytes(data[: len(data) - 40])
+    scrapes = [s for s in scan(landing) if ".warc.gz@" in s.source]
+    whole = [s for s in scrapes if s.source.startswith(f"{DAY}/crawl.warc.gz@")]
+    assert [s.url for s in whole] == ["https://dyke.example/0", "https://dyke.example/1"]
+    assert all(s.reject_reason is None and b"dyke number" in s.content for s in whole)
+    cut = [s for s in scrapes if s.source.startswith(f"{DAY}/cut.warc.gz@")]
+    assert cut[0].reject_reason is None and cut[-1].reject_reason is not None

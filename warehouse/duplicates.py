@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from newskit.dedup import find_duplicates
 from newskit.health import source_health
-from newskit.landing import site_from_url
+from newskit.records import site_from_url
 from warehouse.connection import run
 
 
