@@ -1,8 +1,9 @@
 """Named-entity mentions of one article: trimmed spans, labels repaired with article context,
 one canonical name per entity.
 
-Pure string logic on plain mentions (offsets into the article body), so it runs on any NER
-output. What it fixes in a small statistical model's output:
+`resolve_mentions` is string logic on plain mentions (offsets into the article body), so it
+runs on any NER output; `cue_mentions` reads a parsed Doc for names the NER left untagged. What
+it fixes in a small statistical model's output:
 - spans: a leading "the", titles ("President", "First Lady") and a trailing possessive are cut;
 - labels: a person's surname or given name tagged ORG/GPE/... is a PERSON when the article
   names that person in full; a person's surname the model missed is added;
@@ -16,6 +17,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+
+import numpy
+from spacy.attrs import ENT_TYPE, POS
+from spacy.parts_of_speech import PROPN as PROPN_POS
 
 PERSON = "PERSON"
 # Labels a person's name is often mis-tagged with.
@@ -47,6 +52,9 @@ TITLES = sorted(
     key=len,
     reverse=True,
 )
+_TITLES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _title in TITLES:
+    _TITLES_BY_FIRST.setdefault(_title[0], []).append(_title)
 _NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # "Russian", "Chinese", "Israeli"
 
 # Well-known aliases the article need not spell out.
@@ -86,10 +94,12 @@ def _title_words(words: list[str]) -> int:
     cut = 0
     while True:
         rest = words[cut:]
-        if len(rest) > 1 and _NATIONALITY.match(rest[0]) and any(tuple(rest[1 : 1 + len(t)]) == t for t in TITLES):
+        if len(rest) < 2:
+            return cut
+        if _NATIONALITY.match(rest[0]) and any(tuple(rest[1 : 1 + len(t)]) == t for t in _TITLES_BY_FIRST.get(rest[1], ())):
             cut += 1
             continue
-        for title in TITLES:
+        for title in _TITLES_BY_FIRST.get(rest[0], ()):
             if len(rest) > len(title) and tuple(rest[: len(title)]) == title:
                 cut += len(title)
                 break
@@ -308,8 +318,10 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
     that speaks ("Leive said"), is a "who", or is the subject of a clause about "his"/"her" is a
     PERSON; an all-caps proper noun ("GCHQ") is an ORG. `doc` is a spaCy Doc; offsets + offset."""
     found: list[Mention] = []
-    for token in doc:
-        if token.ent_type_ or token.pos_ != "PROPN" or token.is_stop:
+    array = doc.to_array([POS, ENT_TYPE])
+    for i in numpy.flatnonzero((array[:, 0] == PROPN_POS) & (array[:, 1] == 0)).tolist():
+        token = doc[i]
+        if token.is_stop:
             continue
         text = token.text
         if text.isupper() and 2 <= len(text) <= 6 and text.replace("&", "").isalpha():

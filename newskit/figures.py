@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy
+from spacy.attrs import LIKE_NUM, LOWER, PREFIX
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from newskit.dates import WEEKDAYS, resolve_date
@@ -129,6 +132,9 @@ _SCALE_START_WORDS = frozenset(MULTIPLIERS) | frozenset(FRACTION_WORDS) - {"thir
 _COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "npadvmod", "nmod", "dep"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _NOT_COUNTED = frozenset({"lady"})  # "the first lady" is a title, not an ordinal figure
+_NUMBER_START_HASHES = numpy.array([hash_string(w) for w in ("a", "an", "half", "several")], dtype=numpy.uint64)
+_WEEKDAY_HASHES = numpy.array([hash_string(w) for w in WEEKDAYS], dtype=numpy.uint64)
+_DIGIT_HASHES = numpy.array([hash_string(str(d)) for d in range(10)], dtype=numpy.uint64)
 
 
 @dataclass
@@ -153,6 +159,16 @@ class _Unit:
     name: str | None = None
     kind: str | None = None
     adjectival: bool = False  # "three-year war", "60-metre wall"
+
+
+def _candidates(doc: Doc, lower_hashes: numpy.ndarray, digits: bool = True) -> list[int]:
+    """Indices of the tokens worth a closer look, found on the Doc's arrays (fast): numbers
+    (like_num, a leading digit) or one of the given lower-case words."""
+    array = doc.to_array([LIKE_NUM, LOWER, PREFIX])
+    hits = numpy.isin(array[:, 1], lower_hashes)
+    if digits:
+        hits |= array[:, 0].astype(bool) | numpy.isin(array[:, 2], _DIGIT_HASHES)
+    return numpy.flatnonzero(hits).tolist()
 
 
 def _next(token: Token, k: int = 1) -> Token | None:
@@ -367,9 +383,10 @@ def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Fi
     figures = []
     spans: list[Span] = [ent for ent in doc.ents if ent.label_ == "DATE"]
     # sm often misses bare weekdays ("told reporters Friday")
-    for token in doc:
-        if token.lower_ in WEEKDAYS and not token.ent_type_ and token.text[:1].isupper():
-            spans.append(doc[token.i : token.i + 1])
+    for i in _candidates(doc, _WEEKDAY_HASHES, digits=False):
+        token = doc[i]
+        if not token.ent_type_ and token.text[:1].isupper():
+            spans.append(doc[i : i + 1])
     for span in spans:
         if any(used[t.i] for t in span):
             continue
@@ -411,11 +428,9 @@ def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
     n = len(doc)
     used = [False] * n
     figures: list[Figure] = []
-    i = 0
-    while i < n:
-        token = doc[i]
-        if used[i] or not _is_number_start(token):
-            i += 1
+    next_free = 0
+    for i in _candidates(doc, _NUMBER_START_HASHES):
+        if i < next_free or used[i] or not _is_number_start(doc[i]):
             continue
         end = i + 1
         while end < n and _extends_number(doc, end):
@@ -427,10 +442,9 @@ def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
         if figure is not None:
             figures.append(figure)
             span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
-            for t in span if span is not None else doc[i:end]:
-                used[t.i] = True
-            end = max(end, span.end if span is not None else end)
-        i = end
+            for k in range(span.start, span.end) if span is not None else range(i, end):
+                used[k] = True
+        next_free = end
     figures.extend(_date_figures(doc, used, published))
     figures.sort(key=lambda f: f.start)
     return figures
