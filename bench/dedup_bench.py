@@ -3,6 +3,7 @@
     .venv/bin/python bench/dedup_bench.py                       # P/R sweep + timings 1k/10k/100k
     .venv/bin/python bench/dedup_bench.py --sizes 1000,10000    # quicker
     .venv/bin/python bench/dedup_bench.py --corpus ../shared/corpus/aeb   # also real article bodies
+    .venv/bin/python bench/dedup_bench.py --skip-quality --skip-timings --warehouse   # the load's cost
 
 Texts are generated here (topics with their own people, places and numbers, sentences from a
 bank of news phrasings), so distinct articles on the same topic share names, figures and stock
@@ -249,17 +250,57 @@ def timings(args: argparse.Namespace) -> None:
               f"{1e6 * linking / table.num_rows:.0f} | {links.num_rows:,} |", flush=True)
 
 
+def warehouse_timings(args: argparse.Namespace) -> None:
+    """The load's real cost: refresh_duplicates inside a DuckDB transaction, signatures stored."""
+    import duckdb
+
+    from warehouse.duplicates import refresh_duplicates
+    from warehouse.migrate import migrate
+
+    print("\n| history | refresh_duplicates in DuckDB CPU s (wall) | per article µs |\n|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        bodies, _, _ = generated_set(max(1, size // 8), 3, 4, args.seed + size)
+        table = articles_table(bodies[:size], args.seed)
+        signatures = article_signatures(table)
+        con = duckdb.connect()
+        migrate(con)
+        con.register("bench_articles", table)
+        con.register("bench_signatures", signatures)
+        con.execute(
+            """INSERT INTO news.articles (article_id, scrape_id, partition_date, url, canonical_url, domain, title,
+                   published_at, fetched_at, body, word_count, content_sha256, status, extractor_version)
+               SELECT article_id, article_id, CAST(published_at AS DATE), url, url, 'site.test', 'T',
+                   published_at, fetched_at, body, 1, 'h', 'ok', 'bench' FROM bench_articles"""
+        )
+        con.execute(
+            """INSERT INTO news.article_signatures SELECT s.article_id, CAST(a.published_at AS DATE), s.body_hash, s.minhash
+               FROM bench_signatures s JOIN bench_articles a USING (article_id)"""
+        )
+        con.execute("BEGIN TRANSACTION")
+        cpu, wall = time.process_time(), time.perf_counter()
+        refresh_duplicates(con)
+        used, used_wall = time.process_time() - cpu, time.perf_counter() - wall
+        con.execute("COMMIT")
+        con.close()
+        print(f"| {table.num_rows:,} | {used:.2f} ({used_wall:.2f}) | {1e6 * used / table.num_rows:.0f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=150)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--corpus", help="an extraction corpus folder with ground-truth.json (optional)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-timings", action="store_true")
+    parser.add_argument("--warehouse", action="store_true", help="also time refresh_duplicates inside DuckDB")
     args = parser.parse_args()
-    quality(args)
+    if not args.skip_quality:
+        quality(args)
     if not args.skip_timings:
         timings(args)
+    if args.warehouse:
+        warehouse_timings(args)
 
 
 if __name__ == "__main__":
