@@ -134,7 +134,8 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) -> list[Issue]:
-    """Every problem found in one article, in a stable order (body, title, date, text, language)."""
+    """Every problem found in one article, most specific cause first (input, walls, length, title,
+    date, encoding, markup, language, boilerplate): the first error is the main quarantine reason."""
     issues: list[Issue] = []
 
     def report(code: str, default: Severity, detail: str) -> None:
@@ -144,8 +145,9 @@ def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) 
     n = len(body)
     if not _is_text_content_type(facts.content_type, config):
         report("non_text_input", "error", f"content type {facts.content_type!r} is not text")
-    if n and len(_CONTROL.findall(body)) / n > config.max_control_ratio:
-        report("binary_content", "error", f"{len(_CONTROL.findall(body))} control characters in {n}")
+    controls = len(_CONTROL.findall(body))
+    if n and controls / n > config.max_control_ratio:
+        report("binary_content", "error", f"{controls} control characters in {n}")
 
     _wall_issues(facts, config, report)
     if not body.strip():
