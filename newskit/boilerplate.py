@@ -127,8 +127,8 @@ def is_plea(text: str) -> bool:
     words = _word_count(text)
     return (
         words <= _PLEA_MAX_WORDS
-        and _distinct_plea_cues(text) >= (2 if words <= 60 else 3)
         and _PLEA_APPEAL.search(text) is not None
+        and _distinct_plea_cues(text) >= (2 if words <= 60 else 3)
     )
 
 

@@ -39,7 +39,8 @@ EXTRACTOR_VERSION = ";".join(
 MAX_HTML_CHARS = 3_000_000
 """trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
-_TRAFILATURA_OPTIONS = dict(include_comments=False)
+# output_format "txt": bare_extraction then skips its own text rendering, we render per element
+_TRAFILATURA_OPTIONS = dict(include_comments=False, output_format="txt")
 _DATE_HEADER = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)\b\s*", re.IGNORECASE)
 _KEY_HEADER = re.compile(r"^\s*(title|author|authors|by|url|site|language)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
@@ -152,15 +153,21 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
     return out
 
 
+def _head_meta(tree: HtmlElement, *names: str) -> str | None:
+    head = tree.find("head")
+    for meta in head.iter("meta") if head is not None else ():
+        if (meta.get("property") or meta.get("name") or "").lower() in names and meta.get("content"):
+            return meta.get("content")
+    return None
+
+
 def _page_title(tree: HtmlElement) -> str | None:
     """The cheap title guess html_to_text needs for its "heading repeats the title" rule."""
-    og = tree.xpath('//meta[@property="og:title"]/@content')
-    return (og[0] if og else None) or tree.findtext(".//title") or tree.findtext(".//h1")
+    return _head_meta(tree, "og:title") or tree.findtext(".//title") or tree.findtext(".//h1")
 
 
 def _page_description(tree: HtmlElement) -> str | None:
-    found = tree.xpath('//meta[@name="description" or @property="og:description"]/@content')
-    return found[0] if found else None
+    return _head_meta(tree, "description", "og:description")
 
 
 def html_to_text(html: str | bytes) -> str:
