@@ -152,3 +152,14 @@ def test_body_continued_after_an_advertisement_break_is_recovered():
 
 def test_extractor_version_names_our_rules_and_trafilatura():
     assert "newskit-rules=" in EXTRACTOR_VERSION and "trafilatura=" in EXTRACTOR_VERSION
+
+
+def test_runs_of_link_teasers_and_teaser_lists_are_dropped_but_a_single_link_line_stays():
+    teasers = "".join(f'<p><a href="/s{n}">Other story number {n} about the town</a></p>' for n in range(3))
+    related = "<ul>" + "".join(
+        f'<li><a href="/r{n}">Related headline number {n} here</a> A short standfirst for it.</li>' for n in range(4)
+    ) + "</ul>"
+    own_link = '<p><a href="/event">Details of the public hearing schedule</a></p>'
+    html = page(body_extra=teasers + related).replace("<p>READ MORE", own_link + "<p>READ MORE")
+    body = html_to_text(html).split("\n\n")
+    assert body == STORY[:2] + ["Details of the public hearing schedule"] + STORY[2:]
