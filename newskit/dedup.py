@@ -114,6 +114,16 @@ def canonical_url_key(url: str | None) -> str | None:
     return urlunsplit(("", host, path, query, ""))
 
 
+def version_key(canonical_url: str | None, url: str | None) -> str | None:
+    """Same canonical URL fetched from the same host. Syndication partners often point their
+    canonical link at the original publisher: their copies are near duplicates, not versions."""
+    key = canonical_url_key(canonical_url or url)
+    if key is None:
+        return None
+    host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
+    return f"{host} {key}"
+
+
 def _signature_columns(articles: pa.Table, config: DedupConfig) -> tuple[list[str], list[bytes | None]]:
     """Body hashes and MinHashes: stored ones where given, computed from `body` for the rest."""
     n = articles.num_rows
@@ -153,10 +163,10 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
 
     ids = articles.column("article_id").to_pylist()
     hashes, sketches = _signature_columns(articles, config)
-    url_column = next((c for c in ("canonical_url", "url") if c in articles.column_names), None)
-    urls = articles.column(url_column).to_pylist() if url_column else [None] * len(ids)
-    if url_column == "canonical_url" and "url" in articles.column_names:
-        urls = [c or u for c, u in zip(urls, articles.column("url").to_pylist())]
+    def column(name: str) -> list:
+        return articles.column(name).to_pylist() if name in articles.column_names else [None] * len(ids)
+
+    version_keys = [version_key(c, u) for c, u in zip(column("canonical_url"), column("url"))]
     values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
     matrix = np.stack([v if v is not None else np.zeros(config.num_perm, "<u4") for v in values])
 
@@ -187,7 +197,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
                 link(i, target, "near", similarity(twin, target))
             continue
         first_with_hash[hashes[i]] = i
-        url_key = canonical_url_key(urls[i])
+        url_key = version_keys[i]
         root = first_with_url.get(url_key) if url_key else None
         sketch = None if values[i] is None else LeanMinHash(seed=config.seed, hashvalues=values[i], scheme="affine32")
         if root is not None and (sketch is None or similarity(i, root) >= config.version_min_similarity):

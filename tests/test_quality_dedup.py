@@ -165,3 +165,11 @@ def test_content_hash_only_input_finds_exact_duplicates() -> None:
     assert find_duplicates(articles).to_pylist() == [
         {"article_id": "a", "duplicate_of": "c", "method": "exact", "similarity": 1.0}
     ]
+
+
+def test_a_partner_copy_with_the_originals_canonical_url_is_a_near_duplicate_not_a_version() -> None:
+    original_url = "https://marlowe-herald.test/news/hosepipe-ban"
+    partner = row("partner", syndicated_copy("drought_a"), DAY1 + timedelta(hours=4), url=original_url)
+    partner["url"] = "https://valley-courier.test/2025/08/hosepipe-ban"  # fetched elsewhere, canonical -> original
+    rows = [row("orig", body("drought_a"), DAY1, url=original_url), partner]
+    assert links(rows) == {"partner": ("orig", "near")}
