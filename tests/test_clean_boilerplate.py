@@ -24,6 +24,7 @@ ARTICLE = [
         ("Subscribe now for unlimited access to all our reporting.", "subscription"),
         ("Already a subscriber? Log in", "subscription"),
         ("We use cookies to improve your experience on our website. By continuing you accept our cookie policy.", "cookie_notice"),
+        ('Click "Accept all" to agree or "Reject all" to refuse non-essential cookies.', "cookie_notice"),
         ("Share this article: Facebook Twitter Email", "share_line"),
         ("Facebook Twitter WhatsApp", "share_line"),
         ("Follow Jane Okafor on Twitter", "share_line"),
