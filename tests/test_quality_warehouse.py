@@ -92,3 +92,15 @@ def test_backfill_of_an_earlier_day_repoints_links(con: duckdb.DuckDBPyConnectio
         ("day2", "day0", "exact"), ("day3", "day0", "near"),
     ]
     assert rows(con, "SELECT article_id FROM news.articles_current") == [("day0",)]
+
+
+def test_articles_loaded_without_signatures_are_signed_once(con: duckdb.DuckDBPyConnection) -> None:
+    insert(con, "old", body("bridge"), DAY1, T1, "https://a.test/b", "a.test", with_signature=False)
+    insert(con, "new", body("bridge"), DAY1 + timedelta(days=1), T1 + timedelta(days=1), "https://b.test/b", "b.test")
+    refresh_duplicates(con)
+    assert rows(con, "SELECT article_id, partition_date FROM news.article_signatures ORDER BY 1") == [
+        ("new", DAY1 + timedelta(days=1)), ("old", DAY1),
+    ]
+    assert rows(con, "SELECT article_id, duplicate_of, method FROM news.duplicates") == [("new", "old", "exact")]
+    refresh_duplicates(con)
+    assert rows(con, "SELECT count(*) FROM news.article_signatures")[0][0] == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from newskit.dedup import find_duplicates
+from newskit.dedup import article_signatures, find_duplicates
 from newskit.health import source_health
 from newskit.records import site_from_url
 from warehouse.connection import run
@@ -19,15 +19,15 @@ from warehouse.connection import run
 def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute news.duplicates, articles.status and news.source_health; returns the link count.
 
-    Stored signatures (news.article_signatures) are used where present; only articles without
-    one have their body read and hashed.
+    Stored signatures (news.article_signatures) are used; articles without one (loaded before
+    signatures existed) are signed once here and stored.
     """
+    store_missing_signatures(con)
     history = con.sql(
         """
-        SELECT a.article_id, a.url, a.canonical_url, a.published_at, a.fetched_at, a.content_sha256,
-               s.body_hash, s.minhash, CASE WHEN s.body_hash IS NULL THEN a.body END AS body
+        SELECT a.article_id, a.url, a.canonical_url, a.published_at, a.fetched_at, s.body_hash, s.minhash
         FROM news.articles a
-        LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, body_hash, minhash FROM news.article_signatures) s
+        JOIN (SELECT DISTINCT ON (article_id) article_id, body_hash, minhash FROM news.article_signatures) s
           USING (article_id)
         """
     ).to_arrow_table()
@@ -55,6 +55,23 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
     )
     refresh_source_health(con)
     return links.num_rows
+
+
+def store_missing_signatures(con: duckdb.DuckDBPyConnection) -> int:
+    """Sign the articles that have no row in news.article_signatures (older loads) and store them."""
+    missing = con.sql(
+        """
+        SELECT article_id, partition_date, body FROM news.articles
+        WHERE article_id NOT IN (SELECT article_id FROM news.article_signatures)
+        """
+    ).to_arrow_table()
+    if missing.num_rows == 0:
+        return 0
+    signed = article_signatures(missing).add_column(1, "partition_date", missing.column("partition_date"))
+    con.register("new_signatures", signed)
+    run(con, "INSERT INTO news.article_signatures BY NAME SELECT * FROM new_signatures")
+    con.unregister("new_signatures")
+    return signed.num_rows
 
 
 def refresh_source_health(con: duckdb.DuckDBPyConnection) -> int:
