@@ -5,7 +5,9 @@ fetched_at, then article_id; missing dates last), so the links depend only on th
 never on the order in which days were loaded: a backfill of an earlier day re-points them.
 
 - exact: the same normalised body (whitespace, case, curly quotes and dashes folded).
-- version: same canonical URL, different text: an update or correction of the same article.
+- version: same canonical URL from the same host, different text: an update or correction of
+  the same article (unless the first article of that URL is itself a copy and the update is still
+  near its original: then it is a near duplicate of that original).
 - near: MinHash of word shingles, Jaccard estimate >= `near_threshold` against an earlier
   article (syndicated copies with another template, headline, edits, paragraphs added/dropped).
 
@@ -200,7 +202,11 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
         url_key = version_keys[i]
         root = first_with_url.get(url_key) if url_key else None
         sketch = None if values[i] is None else LeanMinHash(seed=config.seed, hashvalues=values[i], scheme="affine32")
-        if root is not None and (sketch is None or similarity(i, root) >= config.version_min_similarity):
+        copied_from = original_of.get(root) if root is not None else None
+        if copied_from is not None and similarity(i, copied_from) >= config.near_threshold:
+            original_of[i] = copied_from  # the update of a syndicated copy is still a copy
+            link(i, copied_from, "near", similarity(i, copied_from))
+        elif root is not None and (sketch is None or similarity(i, root) >= config.version_min_similarity):
             link(i, root, "version", similarity(i, root))
         elif sketch is not None:
             candidates = np.fromiter(lsh.query(sketch), dtype=np.int64)

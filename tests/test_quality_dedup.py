@@ -173,3 +173,14 @@ def test_a_partner_copy_with_the_originals_canonical_url_is_a_near_duplicate_not
     partner["url"] = "https://valley-courier.test/2025/08/hosepipe-ban"  # fetched elsewhere, canonical -> original
     rows = [row("orig", body("drought_a"), DAY1, url=original_url), partner]
     assert links(rows) == {"partner": ("orig", "near")}
+
+
+def test_the_update_of_a_syndicated_copy_is_still_a_copy_of_the_original() -> None:
+    copy_url = "https://valley-courier.test/news/hosepipe-ban"
+    copy = syndicated_copy("drought_a")
+    rows = [
+        row("orig", body("drought_a"), DAY1),
+        row("copy", copy, DAY1 + timedelta(hours=2), url=copy_url),
+        row("copy_update", copy + "\n\nUpdate: the ban now starts on Friday.", DAY1 + timedelta(hours=9), url=copy_url),
+    ]
+    assert links(rows) == {"copy": ("orig", "near"), "copy_update": ("orig", "near")}
