@@ -252,7 +252,6 @@ COMMON_ACRONYMS = frozenset(
     "MP MPS VIP DIY LGBT LGBTQ IT IQ ICU ER GP NHS DJ RIP SUV ATM PIN VAT CCTV PR HR IPO ETF "
     "COVID SARS NFT API GPS LED LCD CD DVD MRI BBC AP".split()
 )  # fmt: skip
-_DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch|ss|s)$")
 _BETWEEN = re.compile(r"\bbetween\s+(?:[A-Z][\w'’-]*\s+and\s+)?$")
 _DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:the|a|an)\s$", re.IGNORECASE)
 _MODIFIER_OF = re.compile(r"^\s([a-zé]+)\b")
@@ -305,12 +304,31 @@ GPE_HEADS = frozenset({"Heights", "Springs", "Creek", "Point", "Falls", "Harbour
 LEGAL_SUFFIXES = frozenset({"Ltd", "Limited", "Inc", "Inc.", "PLC", "plc", "LLC", "Corp", "Corp."})
 # Capitalised words joined only by the connectors names use ("Institute for the Study of War").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|&)\s+)*[A-Z][\w'’-]*)+")
+_FUNCTION_WORDS = frozenset(
+    "the a an in at on for from to by with of and but or as after before since when while if "
+    "this that these those its their his her our my your".split()
+)
 _WORD = re.compile(r"\S+")
 _ROLE_NAME = re.compile(r"\b([A-Za-z-]+)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WHERE = re.compile(r"^,\s+where\b")
 _WHO = re.compile(r"^,?\s+who(?:se|m)?\b")
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|throughout|inside)\s+$")
+
+
+def _rest_of_sentence(doc, i: int):
+    """Tokens after token i up to the end of its sentence (without building sentence spans)."""
+    end = i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return doc[i + 1 : end]
+
+
+def _shouting(doc, i: int) -> bool:
+    """Whether the words around token i are all capitals (a headline), so capitals mean nothing."""
+    window = doc[max(0, i - 4) : i + 5]
+    words = [t.text for t in window if t.is_alpha]
+    return len(words) > 2 and all(w.isupper() for w in words)
 
 
 def cue_mentions(doc, offset: int = 0) -> list[Mention]:
@@ -325,7 +343,7 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
             continue
         text = token.text
         if text.isupper() and 2 <= len(text) <= 6 and text.replace("&", "").isalpha():
-            if text not in COMMON_ACRONYMS and not _ROMAN.match(text) and not token.sent.text.isupper():
+            if text not in COMMON_ACRONYMS and not _ROMAN.match(text) and not _shouting(doc, token.i):
                 found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "ORG"))
             continue
         if not token.is_title or token.dep_ not in ("nsubj", "nsubjpass") or token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
@@ -334,7 +352,7 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
         follows = doc.text[token.idx + len(text) : token.idx + len(text) + 8]
         speaks = head.lemma_ in SPEECH_VERBS
         who = _WHO.match(follows) is not None
-        about_him = any(t.lower_ in PERSONAL_PRONOUNS for t in token.sent if t.i > token.i)
+        about_him = any(t.lower_ in PERSONAL_PRONOUNS for t in _rest_of_sentence(doc, token.i))
         if speaks or who or about_him:
             start = token
             while start.i > 0 and doc[start.i - 1].pos_ == "PROPN" and doc[start.i - 1].is_title and not doc[start.i - 1].ent_type_:
@@ -356,8 +374,6 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
         if not body[max(0, m.start - 4) : m.start].lower().endswith("the "):
             return PERSON
     single = " " not in m.text
-    if m.label == "NORP" and single and not _DEMONYM.search(m.text):
-        return "GPE"  # "Millbrook" is a town, "Millbrookers" or "Danish" a group
     if m.label == "ORG" and single and not _ACRONYM.match(m.text) and _BETWEEN.search(body[max(0, m.start - 40) : m.start]):
         return "GPE"  # "between Kalvik and Dunmore"
     if m.label == PERSON and single and _person_for(m.text, m.start, people) is None:
@@ -437,8 +453,8 @@ def _run_pieces(words: list[tuple[str, int, int]]) -> list[list[tuple[str, int, 
     for piece in pieces:
         while piece and piece[-1][0] in ("of", "for", "the", "and", "&"):
             piece = piece[:-1]
-        while piece and piece[0][0] in ("The", "A", "An", "the", "and", "&"):
-            piece = piece[1:]
+        while piece and (piece[0][0] in ("the", "and", "&") or piece[0][0].lower() in _FUNCTION_WORDS):
+            piece = piece[1:]  # "The", "In Hong Kong's High Court" at the start of a sentence
         piece = piece[_title_words([w for w, _, _ in piece]) :] if piece else piece
         if len(piece) >= 2:
             cleaned.append(piece)

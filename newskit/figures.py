@@ -376,7 +376,11 @@ def _prefers_future(token: Token) -> bool:
         verb = verb.head
     if verb.lemma_ in FUTURE_VERBS:
         return True
-    return any(child.lower_ in ("will", "'ll", "shall") or child.lemma_ in FUTURE_VERBS for child in verb.children)
+    return any(
+        (child.dep_ in ("aux", "auxpass") and child.lower_ in ("will", "'ll", "shall"))
+        or (child.dep_ == "acomp" and child.lemma_ in FUTURE_VERBS)  # "is due on May 7"
+        for child in verb.children
+    )
 
 
 def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Figure]:
@@ -418,8 +422,12 @@ def _date_figures(doc: Doc, used: list[bool], published: date | None) -> list[Fi
 def _clock_time(token: Token) -> bool:
     if token.ent_type_ != "TIME":
         return False
-    ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    text = ent.text.lower() if ent is not None else token.text
+    start, end = token.i, token.i + 1
+    while start > 0 and token.doc[start - 1].ent_iob_ == "I" and token.doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(token.doc) and token.doc[end].ent_iob_ == "I":
+        end += 1
+    text = token.doc[start:end].text.lower()
     return any(mark in text for mark in (":", "am", "pm", "a.m.", "p.m.", "gmt", "o'clock", "bst", "edt", "est"))
 
 

@@ -124,6 +124,13 @@ def test_future_tense_weekday(nlp):
     assert (figure.text, figure.date_value) == ("on Monday", date(2025, 8, 18))
 
 
+def test_planned_and_due_are_future_but_a_plan_is_not(nlp):
+    assert only_figure(nlp, "Talks are planned for Monday.", "date").date_value == date(2025, 8, 18)
+    assert only_figure(nlp, "The decision is due on Tuesday.", "date").date_value == date(2025, 8, 19)
+    approved = only_figure(nlp, "The council approved a £2m plan on Friday.", "date")
+    assert approved.date_value == date(2025, 8, 15)
+
+
 def test_dates_are_resolved_in_context(nlp):
     figures = find_figures(nlp("The company said last month that it would close in March 2026."), PUBLISHED)
     dates = [(f.text, f.date_value, f.date_grain) for f in figures if f.kind == "date"]
