@@ -78,3 +78,19 @@ def test_mojibake_is_repaired_but_curly_quotes_are_kept():
     broken = "The mayor said â€œwe will rebuildâ€\x9d and left the cafÃ© early on Tuesday evening."
     cleaned = clean_blocks(extract_text(broken).blocks)
     assert cleaned.blocks[0].text == "The mayor said “we will rebuild” and left the café early on Tuesday evening."
+
+
+def test_header_lines_give_text_header_metadata_and_are_not_body():
+    scrape = (
+        "date 2025-03-04\ntitle: Harbour council shuts old ferry pier\nauthor: By Jane Okafor, Staff Reporter\n"
+        "url: https://lantern.example/news/pier\n" + "\n\n".join(STORY)
+    )
+    extracted = extract_text(scrape)
+    assert (extracted.title, extracted.title_source) == ("Harbour council shuts old ferry pier", "text_header")
+    assert (extracted.authors, extracted.authors_source) == (["Jane Okafor"], "text_header")
+    assert extracted.canonical_url == "https://lantern.example/news/pier"
+    assert [b.text for b in extracted.blocks] == STORY
+
+
+def test_single_line_breaks_separate_paragraphs_when_there_is_no_blank_line():
+    assert [b.text for b in extract_text("\n".join(STORY)).blocks] == STORY
