@@ -274,10 +274,14 @@ def _unit_after(doc: Doc, end: int) -> _Unit:
         return _Unit(j + 1, token.text, MONEY, adjectival)
     if lower in CURRENCY_WORDS and not (lower.startswith("pound") and token.ent_type_ == "QUANTITY"):
         return _Unit(j + 1, CURRENCY_WORDS[lower], MONEY, adjectival)
-    if after is not None and after.lower_ in CURRENCY_WORDS:  # "5 billion Norwegian kroner"
-        code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[after.lower_]))
-        if code:
-            return _Unit(j + 2, code, MONEY, adjectival)
+    if lower in CURRENCY_SYMBOLS and not adjectival:  # "40,000₩", "100 €"
+        return _Unit(j + 1, CURRENCY_SYMBOLS[lower], MONEY)
+    for k in (1, 2):  # "5 billion Norwegian kroner", "88 billion Hong Kong dollars"
+        word = doc[j + k].lower_ if j + k < n else ""
+        if word in CURRENCY_WORDS:
+            code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[word]))
+            if code:
+                return _Unit(j + k + 1, code, MONEY, adjectival)
     if lower in MEASURE_UNITS:
         unit = MEASURE_UNITS[lower]
         if unit == "degree" and after is not None and after.lower_ in DEGREE_SCALES:

@@ -43,6 +43,8 @@ CASES = [
     ("The airline lost $1.1bn in the quarter.", "$1.1bn", 1.1e9, "USD", None, None, None, None, "money"),
     ("Unemployment fell 12 percent in the region.", "12 percent", 12, "percent", None, None, None, None, "percent"),
     ("Inflation reached 5.9% in the spring.", "5.9%", 5.9, "percent", None, None, None, None, "percent"),
+    ("Reserves fell by 88 billion Hong Kong dollars.", "88 billion Hong Kong dollars", 88e9, "HKD", None, None, None, None, "money"),
+    ("A ticket costs 40,000₩ now.", "40,000₩", 40000, "KRW", None, None, None, None, "money"),
     ("Turnout fell to 48 per cent.", "48 per cent", 48, "percent", None, None, None, None, "percent"),
     ("The tower is 60 metres tall.", "60 metres", 60, "metre", None, None, None, None, "quantity"),
     ("They walked 15 km to the border.", "15 km", 15, "km", None, None, None, None, "quantity"),
