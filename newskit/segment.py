@@ -18,7 +18,8 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     no nos vol vols fig figs p pp ed eds est approx dept univ assn bros co corp inc ltd plc llc vs etc al
     ave blvd rd hwy mass calif fla ill penn conn ariz colo wash mich minn tenn ind okla wis ore nev
-    e.g i.e a.m p.m u.s u.k u.n e.u d.c n.y l.a""".split()
+    e.g i.e a.m p.m u.s u.k u.n e.u d.c n.y l.a
+    ca bzw usw vgl evtl ggf inkl zzgl nr mio mrd str abs z.b u.a d.h s.o sra sres av""".split()
 )
 # candidate end: terminal punctuation, optional closing quotes/brackets, whitespace, then a sentence start
 _CANDIDATE = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=[\"“‘'(\[]?[A-Z0-9À-ÖØ-ÞА-Я])")

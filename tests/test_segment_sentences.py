@@ -27,6 +27,7 @@ def sentences(text: str) -> list[str]:
         ("Ferry pier to close after cracks found", ["Ferry pier to close after cracks found"]),
         ("Prices rose 3.5 per cent in 2024. Wages rose 2.1 per cent.", ["Prices rose 3.5 per cent in 2024.", "Wages rose 2.1 per cent."]),
         ("J. R. Hale won. He is 40.", ["J. R. Hale won.", "He is 40."]),
+        ("Die Anlage kostet ca. 10 Mio. Euro. Sie öffnet im Mai.", ["Die Anlage kostet ca. 10 Mio. Euro.", "Sie öffnet im Mai."]),
     ],
 )
 def test_sentence_boundaries(text, expected):
