@@ -9,6 +9,7 @@ send DATE mentions to `newskit.dates`. Offsets are relative to the Doc.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,6 +120,9 @@ ONE_UNIT_AFTER = frozenset(
 _QUALIFIER_ENDS = frozenset(words[-1] for words, _ in QUALIFIERS)
 PREPOSITION_QUALIFIERS = frozenset({"over", "under", "past", "above", "below"})
 FUTURE_VERBS = frozenset({"plan", "schedule", "due", "expect", "set"})
+# Units written onto the number: "50p", "35C".
+UNIT_SUFFIXES = {"p": ("GBP", 0.01, MONEY), "C": ("degree_c", 1.0, QUANTITY), "F": ("degree_f", 1.0, QUANTITY)}
+_UNIT_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(p|C|F)$")
 LEMMA_FIXES = {"people": "person"}
 
 # Entity labels whose numbers are part of a name, not a figure ("Boeing 737", "G7").
@@ -189,8 +193,11 @@ def _is_number_start(token: Token) -> bool:
             return False
         if nxt.lower_ in _SCALE_START_WORDS or (lower == "half" and nxt.lower_ in ("a", "an", "of", "the")):
             return lower != "several" or nxt.lower_ in MULTIPLIERS
+        after = _next(token, 2)
+        if lower in ("a", "an") and nxt.lower_ in FRACTION_WORDS and after is not None and after.lower_ == "of":
+            return True  # "a third of residents"
         return lower in ("a", "an") and nxt.lower_ in DURATION_UNITS and prev is not None and prev.lower_ in ONE_UNIT_AFTER
-    return lower[:1].isdigit() and digits_value(lower) is not None
+    return lower[:1].isdigit() and (digits_value(lower) is not None or _UNIT_SUFFIXED.match(token.text) is not None)
 
 
 def _extends_number(doc: Doc, i: int) -> bool:
@@ -282,6 +289,8 @@ def _unit_after(doc: Doc, end: int) -> _Unit:
             code = CURRENCY_NATIONALITY.get((lower, CURRENCY_WORDS[word]))
             if code:
                 return _Unit(j + k + 1, code, MONEY, adjectival)
+    if lower == "km" and [t.lower_.rstrip(".") for t in doc[j + 1 : j + 3]] == ["/", "h"]:
+        return _Unit(j + 3, "km_h", QUANTITY, adjectival)
     if lower in MEASURE_UNITS:
         unit = MEASURE_UNITS[lower]
         if unit == "degree" and after is not None and after.lower_ in DEGREE_SCALES:
@@ -299,6 +308,8 @@ def _unit_after(doc: Doc, end: int) -> _Unit:
 def _more_duration(doc: Doc, unit: _Unit, value: float) -> tuple[float, int]:
     """'five hours and 40 minutes': the value in the first unit and the end of the whole phrase."""
     j = unit.end
+    if [t.lower_ for t in doc[j : j + 3]] == ["and", "a", "half"]:
+        return value + 0.5, j + 3  # "an hour and a half"
     if j + 2 < len(doc) and doc[j].lower_ == "and" and _is_number_start(doc[j + 1]):
         k = j + 2
         while k < len(doc) and _extends_number(doc, k):
@@ -472,14 +483,25 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
     if ordinal is not None and (first.ent_type_ == "ORDINAL" or first.lower_ in FRACTION_WORDS):
         if first.is_title and not first.is_sent_start:
             return None  # part of a name or title: "First Lady", "Second World War"
+        if end < len(doc) and doc[end].lower_ in _HYPHENS:
+            return None  # "second-largest"
         noun = _counted_noun(doc, first, end)
         if noun is not None and noun.lower_ in _NOT_COUNTED:
             return None
         span_start = start - 1 if start > 0 and doc[start - 1].lower_ == "the" else start
         return _build(doc, span_start, end, noun, float(ordinal), ORDINAL)
+    suffixed = _UNIT_SUFFIXED.match(first.text) if end - start == 1 else None
+    if suffixed:  # "50p", "35C"
+        unit_name, factor, kind = UNIT_SUFFIXES[suffixed.group(2)]
+        return _build(doc, start, end, None, float(suffixed.group(1)) * factor, kind, unit_name)
     value = parse_number(phrase)
     if value is None:
         return None
+    if first.lower_ in ("one", "1") and [t.lower_ for t in doc[end : end + 1]] == ["in"] and end + 1 < len(doc):
+        denominator = parse_number(doc[end + 1].text)
+        if denominator:  # "one in five pupils": 20 percent of pupils
+            noun = _counted_noun(doc, doc[end + 1], end + 2)
+            return _build(doc, start, end + 2, noun, 100 / denominator, PERCENT, "percent", counted_from=end + 2)
     if start > 0 and doc[start - 1].lower_ in REFERENCE_WORDS:
         return None
     if end < len(doc) and doc[end].text in (":", "/") and end + 1 < len(doc) and doc[end + 1].like_num:

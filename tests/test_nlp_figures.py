@@ -45,6 +45,13 @@ CASES = [
     ("Inflation reached 5.9% in the spring.", "5.9%", 5.9, "percent", None, None, None, None, "percent"),
     ("Reserves fell by 88 billion Hong Kong dollars.", "88 billion Hong Kong dollars", 88e9, "HKD", None, None, None, None, "money"),
     ("A ticket costs 40,000₩ now.", "40,000₩", 40000, "KRW", None, None, None, None, "money"),
+    ("The hearing lasted an hour and a half.", "an hour and a half", 1.5, "hour", None, None, None, None, "duration"),
+    ("The wait was half an hour.", "half an hour", 0.5, "hour", None, None, None, None, "duration"),
+    ("Coffee now costs 50p more.", "50p", 0.5, "GBP", None, None, None, None, "money"),
+    ("Temperatures reached 35C inland.", "35C", 35, "degree_c", None, None, None, None, "quantity"),
+    ("The storm brought winds of up to 110 km/h.", "up to 110 km/h", 110, "km_h", None, None, "up_to", "up to", "quantity"),
+    ("A third of residents said no.", "A third", 100 / 3, "percent", None, None, None, None, "percent"),
+    ("One in five pupils was absent.", "One in five pupils", 20, "percent", "pupil", "pupils", None, None, "percent"),
     ("Turnout fell to 48 per cent.", "48 per cent", 48, "percent", None, None, None, None, "percent"),
     ("The tower is 60 metres tall.", "60 metres", 60, "metre", None, None, None, None, "quantity"),
     ("They walked 15 km to the border.", "15 km", 15, "km", None, None, None, None, "quantity"),
@@ -109,6 +116,8 @@ def test_two_figures_in_one_sentence(nlp):
         "The meeting starts at 3pm.",
         "One of them said no.",
         "Dozens of people gathered outside.",
+        "Tens of thousands of fans attended.",
+        "It was the second-largest fine ever.",
     ],
 )
 def test_not_figures(nlp, sentence):
