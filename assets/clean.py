@@ -30,7 +30,7 @@ CLEANED_SCHEMA = pa.schema(
         ("fetched_at", pa.timestamp("us", tz="UTC")), ("language", pa.string()),
         ("description", pa.string()), ("body", pa.string()), ("word_count", pa.int32()),
         ("content_sha256", pa.string()), ("extractor_version", pa.string()),
-        ("boilerplate_chars", pa.int32()), ("sentence_spans", pa.list_(SPAN)),
+        ("boilerplate_chars", pa.int32()), ("removed_text", pa.string()), ("sentence_spans", pa.list_(SPAN)),
     ]
 )
 PARAGRAPHS_SCHEMA = pa.schema(

@@ -8,12 +8,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from assets.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, write_table
+from assets.lake import ParquetSink, iter_batches, stage_file, table_file
 from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
-from newskit.dedup import article_signatures
+from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
 from newskit.quality import ArticleFacts, article_issues
 from pipelines.settings import NewsSettings
@@ -56,15 +55,7 @@ CHILD_TABLES = [
 ]
 
 
-def extracted_texts(lake: Path, day: date) -> dict[str, str]:
-    """The extracted (pre-cleaning) text per scrape: wall wording is often cleaned out of the body."""
-    return {
-        row["scrape_id"]: "\n".join(block["text"] for block in row["blocks"] or [])
-        for row in iter_rows(stage_file(lake, "extracted", day), ["scrape_id", "blocks"])
-    }
-
-
-def triage(row: dict, day: date, extracted_text: str = "") -> tuple[dict | None, dict | None, list[dict]]:
+def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
     """One cleaned scrape -> (article row or None, quarantine row or None, flag rows)."""
     if row["reject_reason"]:
         return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
@@ -72,7 +63,7 @@ def triage(row: dict, day: date, extracted_text: str = "") -> tuple[dict | None,
     issues = article_issues(
         ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
                      fetched_at=row["fetched_at"], language=row["language"],
-                     boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=extracted_text)
+                     boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=row["removed_text"] or "")
     )
     errors = [i for i in issues if i.severity == "error"]
     if errors:
@@ -152,11 +143,10 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
         ParquetSink(table_file(lake, "quarantine", day), QUARANTINE_SCHEMA) as quarantine,
         ParquetSink(table_file(lake, "quality_flags", day), FLAGS_SCHEMA) as flags,
     ):
-        page_texts = extracted_texts(lake, day)
         for batch in iter_batches(stage_file(lake, "cleaned_articles", day)):
             kept, held, flagged = [], [], []
             for row in batch.to_pylist():
-                article, quarantined, article_flags = triage(row, day, page_texts.get(row["scrape_id"], ""))
+                article, quarantined, article_flags = triage(row, day)
                 if article:
                     kept.append(article)
                 if quarantined:
@@ -169,11 +159,13 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             flags.write_rows(flagged)
     counts = copy_children(lake, day)
     lost = counts["raw_scrapes"] - articles.rows - quarantine.rows
-    tables = {name: pq.read_table(table_file(lake, name, day)) for name in VALIDATED_TABLES}
-    write_signatures(lake, day, tables["articles"])
+    from expectations.frames import read_validation_tables  # pandas: only when the step runs
+
+    tables = read_validation_tables({name: table_file(lake, name, day) for name in VALIDATED_TABLES})
+    write_signatures(lake, day)
     docs = settings.warehouse.parent / "data_docs" / day.isoformat() / context.run_id
     validation = run_suites(tables, data_docs_dir=docs)
-    drops = fill_rate_drops(recent_health(lake, day, tables), day)
+    drops = fill_rate_drops(recent_health(lake, day), day)
     yield dg.MaterializeResult(
         metadata={
             "articles": articles.rows,
@@ -202,11 +194,13 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
     )
 
 
-def write_signatures(lake: Path, day: date, articles: pa.Table) -> None:
+def write_signatures(lake: Path, day: date) -> None:
     """Body hash and MinHash per kept article, so the load's dedup never recomputes old days."""
-    signatures = article_signatures(articles)
-    day_column = pa.array([day] * signatures.num_rows, pa.date32())
-    write_table(table_file(lake, "article_signatures", day), signatures.add_column(1, "partition_date", day_column))
+    schema = SIGNATURE_SCHEMA.insert(1, pa.field("partition_date", pa.date32()))
+    with ParquetSink(table_file(lake, "article_signatures", day), schema) as sink:
+        for batch in iter_batches(table_file(lake, "articles", day), ["article_id", "body"]):
+            signatures = article_signatures(pa.Table.from_batches([batch]))
+            sink.write(signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())))
 
 
 def suite_check_results(validation: ValidationRun):
@@ -234,15 +228,16 @@ def suite_check_results(validation: ValidationRun):
         )
 
 
-def recent_health(lake: Path, day: date, today: dict[str, pa.Table]) -> pa.Table:
+def recent_health(lake: Path, day: date) -> pa.Table:
     """Per-site health of `day` and the days before it in the baseline window, from the lake."""
-    start = day - timedelta(days=DEFAULT_HEALTH_CONFIG.baseline_days)
-    columns = ["partition_date", "domain", "title", "published_at", "authors", "body"]
-    parts = [today["articles"].select(columns)]
-    for offset in range(1, DEFAULT_HEALTH_CONFIG.baseline_days + 1):
-        path = table_file(lake, "articles", start + timedelta(days=offset - 1))
-        if path.exists():
-            parts.append(pq.read_table(path, columns=columns).cast(parts[0].schema))
-    history = pa.concat_tables(parts).rename_columns(["partition_date", "site", *columns[2:]])
+    days = [day - timedelta(days=offset) for offset in range(DEFAULT_HEALTH_CONFIG.baseline_days + 1)]
+    files = [str(path) for path in (table_file(lake, "articles", d) for d in days) if path.exists()]
+    con = duckdb.connect()
+    history = con.sql(
+        """SELECT partition_date, domain AS site, title, published_at, authors, length(body) AS body_chars
+           FROM read_parquet(?, hive_partitioning = false)""",
+        params=[files],
+    ).to_arrow_table()
+    con.close()
     empty = pa.table({"partition_date": pa.array([], pa.date32()), "site": pa.array([], pa.string())})
     return source_health(history, empty)

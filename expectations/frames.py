@@ -22,6 +22,7 @@ import hashlib
 import math
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -31,7 +32,7 @@ CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures")
 
 def _bodies(tables: dict[str, pa.Table]) -> dict[str, str]:
     articles = tables.get("articles")
-    if articles is None:
+    if articles is None or "body_chars" in articles.column_names:  # slim tables carry no bodies
         return {}
     return dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist()))
 
@@ -50,6 +51,10 @@ def _known(values: pd.Series, known: set[str] | None) -> pd.Series:
 
 def _child_frame(table: pa.Table, bodies: dict[str, str]) -> pd.DataFrame:
     frame = table.to_pandas()
+    if "span_matches_text" in frame.columns:  # computed by read_validation_tables
+        for column in ("span_in_body", "span_matches_text"):
+            frame[column] = frame[column].astype("boolean")
+        return frame
     known, in_body, matches = [], [], []
     for article_id, start, end, text in zip(
         frame["article_id"], frame["char_start"], frame["char_end"], frame["text"]
@@ -71,7 +76,8 @@ def _child_frame(table: pa.Table, bodies: dict[str, str]) -> pd.DataFrame:
 
 def _articles_frame(table: pa.Table, scrape_ids: set[str] | None) -> pd.DataFrame:
     frame = table.drop_columns([c for c in ("authors",) if c in table.column_names]).to_pandas()
-    frame["body_chars"] = frame["body"].fillna("").str.len()
+    if "body_chars" not in frame.columns:
+        frame["body_chars"] = frame["body"].fillna("").str.len()
     published = pd.to_datetime(frame["published_at"], utc=True)
     fetched = pd.to_datetime(frame["fetched_at"], utc=True)
     frame["published_year"] = published.dt.year
@@ -81,12 +87,15 @@ def _articles_frame(table: pa.Table, scrape_ids: set[str] | None) -> pd.DataFram
 
 
 def _raw_frame(table: pa.Table, run_time: datetime) -> pd.DataFrame:
-    contents = table.column("content").to_pylist()
-    frame = table.drop_columns(["content"]).to_pandas()
-    frame["sha256_matches"] = [
-        c is not None and hashlib.sha256(c).hexdigest() == h for c, h in zip(contents, frame["sha256"])
-    ]
-    frame["size_matches"] = [c is not None and len(c) == n for c, n in zip(contents, frame["bytes"])]
+    if "content" in table.column_names:
+        contents = table.column("content").to_pylist()
+        frame = table.drop_columns(["content"]).to_pandas()
+        frame["sha256_matches"] = [
+            c is not None and hashlib.sha256(c).hexdigest() == h for c, h in zip(contents, frame["sha256"])
+        ]
+        frame["size_matches"] = [c is not None and len(c) == n for c, n in zip(contents, frame["bytes"])]
+    else:  # computed by read_validation_tables
+        frame = table.to_pandas()
     frame["fetched_before_run"] = pd.to_datetime(frame["fetched_at"], utc=True) <= pd.Timestamp(run_time)
     return frame
 
@@ -131,3 +140,47 @@ def validation_frames(tables: dict[str, pa.Table], run_time: datetime | None = N
     if "raw_scrapes" in tables:
         frames["scrape_outcomes"] = _outcomes_frame(tables)
     return frames
+
+
+# Columns that need the whole body or the raw bytes are computed here, in an in-memory DuckDB
+# streaming over the lake files, so the frames never hold a day's raw content or bodies.
+_SLIM_SQL = {
+    "raw_scrapes": """
+        SELECT * EXCLUDE (content),
+               content IS NOT NULL AND sha256(content) = sha256 AS sha256_matches,
+               content IS NOT NULL AND octet_length(content) = bytes AS size_matches
+        FROM read_parquet($raw_scrapes, hive_partitioning = false)""",
+    "articles": """
+        SELECT * EXCLUDE (body, authors), left(body, 80) AS body, length(body) AS body_chars
+        FROM read_parquet($articles, hive_partitioning = false)""",
+    "quarantine": "SELECT * FROM read_parquet($quarantine, hive_partitioning = false)",
+}
+_CHILD_SQL = """
+    SELECT c.*, a.article_id IS NOT NULL AS article_known,
+           CASE WHEN a.article_id IS NULL OR c.char_start IS NULL OR c.char_end IS NULL THEN NULL
+                ELSE 0 <= c.char_start AND c.char_start < c.char_end AND c.char_end <= length(a.body) END
+               AS span_in_body,
+           CASE WHEN a.article_id IS NULL OR c.char_start IS NULL OR c.char_end IS NULL THEN NULL
+                ELSE substr(a.body, c.char_start + 1, c.char_end - c.char_start) = c.text END
+               AS span_matches_text
+    FROM read_parquet($child, hive_partitioning = false) c
+    LEFT JOIN (SELECT article_id, body FROM read_parquet($articles, hive_partitioning = false)) a
+    USING (article_id)"""
+
+
+def read_validation_tables(paths: dict[str, Path]) -> dict[str, pa.Table]:
+    """The partition's lake files as Arrow tables for `run_suites`, without raw bytes or bodies."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        tables = {}
+        for name, path in paths.items():
+            if name in CHILD_TABLES:
+                params = {"child": str(path), "articles": str(paths["articles"])}
+                tables[name] = con.sql(_CHILD_SQL, params=params).to_arrow_table()
+            else:
+                tables[name] = con.sql(_SLIM_SQL[name], params={name: str(path)}).to_arrow_table()
+        return tables
+    finally:
+        con.close()

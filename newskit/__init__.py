@@ -1,3 +1,3 @@
 """Stage logic of the news warehouse: plain, typed functions with no Dagster in them."""
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"

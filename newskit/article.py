@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from newskit.clean import clean_blocks, normalise_text
-from newskit.extract import Block
+from newskit.extract import EXTRACTOR_VERSION, Block
 from newskit.records import stable_id
 from newskit.segment import segment
 
@@ -24,12 +24,6 @@ def body_hash(body: str) -> str:
 
 def article_id_for(scrape_id: str) -> str:
     return stable_id("article", scrape_id)
-
-
-def _extractor_version() -> str:
-    from newskit import extract
-
-    return getattr(extract, "EXTRACTOR_VERSION", None) or "newskit-rules-" + __import__("newskit").RULES_VERSION
 
 
 @dataclass
@@ -49,7 +43,7 @@ def build_article(
                                           "canonical_url", "site_name", "title", "title_source", "authors",
                                           "authors_source", "published_at", "published_at_source", "fetched_at",
                                           "language", "description")}
-    base |= {"article_id": article_id, "domain": site, "extractor_version": _extractor_version()}
+    base |= {"article_id": article_id, "domain": site, "extractor_version": EXTRACTOR_VERSION}
     if row.get("reject_reason"):
         return BuiltArticle(base)
     cleaned = clean_blocks(blocks, templates, row.get("title"))
@@ -77,6 +71,7 @@ def build_article(
         "word_count": len(_WORD.findall(seg.body)),
         "content_sha256": body_hash(seg.body),
         "boilerplate_chars": sum(len(text) for text, _ in cleaned.removed),
+        "removed_text": "\n".join(text for text, _ in cleaned.removed),
         "sentence_spans": spans,
     }
     return built
