@@ -514,6 +514,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     found = [replace(m, label=_context_label(m, body, people)) for m in found]
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)
+    found = _towns_agree(found)
     expansions: dict[str, str] | None = None
     resolved = []
     for m in sorted(found, key=lambda m: m.start):
@@ -532,6 +533,13 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
             canonical = _with_legal_suffix(canonical, found)
         resolved.append(replace(m, canonical=canonical))
     return resolved
+
+
+def _towns_agree(mentions: list[Mention]) -> list[Mention]:
+    """A one-word name the article uses as a place somewhere ("in Belford") is that place where
+    the model called it an organisation ("Belford councillor Ayesha Rahman")."""
+    places = {m.text for m in mentions if m.label == "GPE" and " " not in m.text}
+    return [replace(m, label="GPE") if m.label in ("ORG", "NORP") and m.text in places else m for m in mentions]
 
 
 def _with_legal_suffix(name: str, mentions: list[Mention]) -> str:

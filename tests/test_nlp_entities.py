@@ -198,3 +198,12 @@ def test_edges_and_lowercase_mentions():
         ("Delhi", "GPE", "Delhi"),
         ("Ontario", "GPE", "Ontario"),
     ]
+
+
+def test_one_word_place_keeps_its_label_across_the_article():
+    body = "Talks were held in Belford. Belford councillor Ayesha Rahman spoke."
+    assert resolve_all(body, [("Belford", "GPE", 0), ("Belford", "ORG", 1), ("Ayesha Rahman", "PERSON", 0)]) == [
+        ("Belford", "GPE", "Belford"),
+        ("Belford", "GPE", "Belford"),
+        ("Ayesha Rahman", "PERSON", "Ayesha Rahman"),
+    ]
