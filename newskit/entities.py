@@ -538,7 +538,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
 def _towns_agree(mentions: list[Mention]) -> list[Mention]:
     """A one-word name the article uses as a place somewhere ("in Belford") is that place where
     the model called it an organisation ("Belford councillor Ayesha Rahman")."""
-    places = {m.text for m in mentions if m.label == "GPE" and " " not in m.text}
+    places = {m.text for m in mentions if m.label == "GPE" and " " not in m.text and not _ACRONYM.match(m.text)}
     return [replace(m, label="GPE") if m.label in ("ORG", "NORP") and m.text in places else m for m in mentions]
 
 
