@@ -89,17 +89,6 @@ def digits_value(word: str) -> float | None:
     return None
 
 
-def is_number_word(word: str) -> bool:
-    """True for a word that can be part of a number phrase (digits, spelled, scales, fractions)."""
-    lower = word.lower()
-    return (
-        lower in SPELLED_WORDS
-        or lower in MULTIPLIERS
-        or lower in FRACTION_WORDS
-        or digits_value(lower) is not None
-    )
-
-
 def _spelled_value(words: list[str]) -> float | None:
     try:
         return float(text2num(" ".join(words), "en"))
