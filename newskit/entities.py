@@ -334,7 +334,8 @@ def _shouting(doc, i: int) -> bool:
 def cue_mentions(doc, offset: int = 0) -> list[Mention]:
     """Names a parsed paragraph's NER left untagged, found from cues in the parse: a proper noun
     that speaks ("Leive said"), is a "who", or is the subject of a clause about "his"/"her" is a
-    PERSON; an all-caps proper noun ("GCHQ") is an ORG. `doc` is a spaCy Doc; offsets + offset."""
+    PERSON; an all-caps proper noun ("GCHQ") is an ORG; a one-word proper noun after in/at/near
+    ("the freight line at Ostby") is a GPE. `doc` is a spaCy Doc; offsets + offset."""
     found: list[Mention] = []
     array = doc.to_array([POS, ENT_TYPE])
     for i in numpy.flatnonzero((array[:, 0] == PROPN_POS) & (array[:, 1] == 0)).tolist():
@@ -346,7 +347,18 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
             if text not in COMMON_ACRONYMS and not _ROMAN.match(text) and not _shouting(doc, token.i):
                 found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "ORG"))
             continue
-        if not token.is_title or token.dep_ not in ("nsubj", "nsubjpass") or token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+        next_is_name = token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"
+        if (
+            token.is_title
+            and not next_is_name
+            and token.i > 0
+            and doc[token.i - 1].lower_ in ("in", "at", "near")
+            and token.dep_ == "pobj"
+            and not doc[token.i - 1].is_sent_start
+        ):
+            found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "GPE"))  # "at Ostby"
+            continue
+        if not token.is_title or token.dep_ not in ("nsubj", "nsubjpass") or next_is_name:
             continue
         head = token.head
         follows = doc.text[token.idx + len(text) : token.idx + len(text) + 8]

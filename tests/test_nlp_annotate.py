@@ -119,3 +119,9 @@ def test_missing_model_names_the_package():
 
 def test_pipeline_is_loaded_once():
     assert load_pipeline() is load_pipeline()
+
+
+def test_untagged_place_after_at_is_found():
+    body = "The new rail spur runs to the freight line at Ostby."
+    entities = annotate(load_pipeline(), [NlpInput("o", body, None, [(0, 0, len(body))])]).entities.to_pylist()
+    assert [(e["text"], e["label"]) for e in entities] == [("Ostby", "GPE")]
