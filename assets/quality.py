@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 
+from assets.clean import CLEANED_SCHEMA
 from assets.lake import ParquetSink, iter_batches, stage_file, table_file
 from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
@@ -23,17 +24,9 @@ ARTICLE_COLUMNS = [
     "title_source", "authors", "authors_source", "published_at", "published_at_source", "fetched_at",
     "language", "description", "body", "word_count", "content_sha256", "status", "extractor_version",
 ]
+_LOAD_ONLY = {"partition_date": pa.date32(), "status": pa.string()}
 ARTICLES_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()), ("scrape_id", pa.string()), ("partition_date", pa.date32()),
-        ("url", pa.string()), ("canonical_url", pa.string()), ("domain", pa.string()),
-        ("site_name", pa.string()), ("title", pa.string()), ("title_source", pa.string()),
-        ("authors", pa.list_(pa.string())), ("authors_source", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")), ("published_at_source", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")), ("language", pa.string()),
-        ("description", pa.string()), ("body", pa.string()), ("word_count", pa.int32()),
-        ("content_sha256", pa.string()), ("status", pa.string()), ("extractor_version", pa.string()),
-    ]
+    [pa.field(name, _LOAD_ONLY[name]) if name in _LOAD_ONLY else CLEANED_SCHEMA.field(name) for name in ARTICLE_COLUMNS]
 )
 QUARANTINE_SCHEMA = pa.schema(
     [("scrape_id", pa.string()), ("partition_date", pa.date32()), ("source", pa.string()),

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from newskit.clean import clean_blocks, normalise_text
+from newskit.clean import clean_blocks
+from newskit.dedup import body_hash
 from newskit.extract import EXTRACTOR_VERSION, Block
 from newskit.records import stable_id
 from newskit.segment import segment
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _WORD = re.compile(r"\w+")
-
-
-def body_hash(body: str) -> str:
-    """sha256 of the body with case, whitespace and quote style folded (exact-duplicate key)."""
-    folded = normalise_text(body).translate(_QUOTES).lower()
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def article_id_for(scrape_id: str) -> str:

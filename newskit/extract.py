@@ -48,27 +48,14 @@ _FINAL_PUNCT = re.compile(r"[.!?…:;\"”’)]$")
 
 
 @dataclass
-class Extracted:
+class Extracted(Metadata):
+    """Metadata (with provenance) plus the text blocks in document order."""
+
     blocks: list[Block] = field(default_factory=list)
-    title: str | None = None
-    title_source: str | None = None
-    authors: list[str] = field(default_factory=list)
-    authors_source: str | None = None
-    published_at: datetime | None = None
-    published_at_source: str | None = None
-    site_name: str | None = None
-    language: str | None = None
-    canonical_url: str | None = None
-    description: str | None = None
 
 
 def _from_metadata(meta: Metadata, blocks: list[Block]) -> Extracted:
-    return Extracted(
-        blocks=blocks, title=meta.title, title_source=meta.title_source, authors=meta.authors,
-        authors_source=meta.authors_source, published_at=meta.published_at,
-        published_at_source=meta.published_at_source, site_name=meta.site_name, language=meta.language,
-        canonical_url=meta.canonical_url, description=meta.description,
-    )
+    return Extracted(**vars(meta), blocks=blocks)
 
 
 def detect_language(text: str) -> str | None:
