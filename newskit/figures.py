@@ -119,6 +119,7 @@ ONE_UNIT_AFTER = frozenset(
 # These qualifiers are also prepositions: "rose 140 percent over two years" is a span, not "more than".
 _QUALIFIER_ENDS = frozenset(words[-1] for words, _ in QUALIFIERS)
 PREPOSITION_QUALIFIERS = frozenset({"over", "under", "past", "above", "below"})
+FUTURE_AUXILIARIES = frozenset({"will", "'ll", "shall", "would", "must", "should"})
 FUTURE_VERBS = frozenset({"plan", "schedule", "due", "expect", "set"})
 # Units written onto the number: "50p", "35C".
 UNIT_SUFFIXES = {"p": ("GBP", 0.01, MONEY), "C": ("degree_c", 1.0, QUANTITY), "F": ("degree_f", 1.0, QUANTITY)}
@@ -391,8 +392,10 @@ def _prefers_future(token: Token) -> bool:
         verb = verb.head
     if verb.lemma_ in FUTURE_VERBS:
         return True
+    deadline = token.head.dep_ == "prep" and token.head.lower_ in ("before", "by", "until")
     return any(
-        (child.dep_ in ("aux", "auxpass") and child.lower_ in ("will", "'ll", "shall"))
+        (child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUXILIARIES)
+        or (deadline and child.dep_ == "aux" and child.lower_ == "to")  # "urged them to meet before Friday"
         or (child.dep_ == "acomp" and child.lemma_ in FUTURE_VERBS)  # "is due on May 7"
         for child in verb.children
     )

@@ -142,6 +142,11 @@ def test_planned_and_due_are_future_but_a_plan_is_not(nlp):
     assert approved.date_value == date(2025, 8, 15)
 
 
+def test_deadline_for_an_infinitive_is_ahead(nlp):
+    figure = only_figure(nlp, "She urged both sides to meet before Friday.", "date")
+    assert figure.date_value == date(2025, 8, 22)
+
+
 def test_dates_are_resolved_in_context(nlp):
     figures = find_figures(nlp("The company said last month that it would close in March 2026."), PUBLISHED)
     dates = [(f.text, f.date_value, f.date_grain) for f in figures if f.kind == "date"]
