@@ -34,37 +34,33 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "warehouse.duckdb")
-    parser.add_argument("--extra", action="store_true", help="also list figures found but not annotated")
-    args = parser.parse_args()
-    annotations = json.loads(ANNOTATIONS.read_text(encoding="utf-8"))
-    con = duckdb.connect(str(args.warehouse), read_only=True)
+def compare(con: duckdb.DuckDBPyConnection, annotations: dict) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """(found, annotated) per kind, and the problems per annotated sample path."""
     sources = dict(con.execute(
         "SELECT r.source, a.article_id FROM news.raw_scrapes r JOIN news.articles a USING (scrape_id)"
     ).fetchall())
     totals = {"entities": [0, 0], "figures": [0, 0]}
+    problems: dict[str, list[str]] = {}
     for path, expected in sorted(annotations.items()):
         if expected.get("expected") != "article" or path not in sources:
             continue
         article_id = sources[path]
-        entities = con.execute(
+        entities = set(con.execute(
             "SELECT text, label, canonical FROM news.entities WHERE article_id = ?", [article_id]
-        ).fetchall()
+        ).fetchall())
         figures = con.execute(
             "SELECT text, value, unit, counted, qualifier, kind, date_value, date_grain "
             "FROM news.figures WHERE article_id = ?", [article_id]
         ).fetchall()
-        problems = []
+        article_problems = []
         for entity in expected.get("entities", []):
             want = (entity["text"], entity["label"], entity["canonical"])
             totals["entities"][1] += 1
-            if want in set(entities):
+            if want in entities:
                 totals["entities"][0] += 1
             else:
                 got = [e for e in entities if e[0] == entity["text"]]
-                problems.append(f"entity {want} got {sorted(set(got)) or 'nothing'}")
+                article_problems.append(f"entity {want} got {sorted(got) or 'nothing'}")
         by_text: dict[str, list[dict]] = {}
         for text, value, unit, counted, qualifier, kind, date_value, grain in figures:
             by_text.setdefault(text, []).append({
@@ -81,14 +77,27 @@ def main() -> None:
                 totals["figures"][0] += 1
                 continue
             want = {f: figure[f] for f in fields}
-            problems.append(f"figure {figure['text']!r} want {want} got {found or 'nothing'}")
-        if args.extra:
-            annotated = {f["text"] for f in expected.get("figures", [])}
-            problems += [f"extra figure {t!r} {v}" for t, v in by_text.items() if t not in annotated]
-        if problems:
+            article_problems.append(f"figure {figure['text']!r} want {want} got {found or 'nothing'}")
+        problems[path] = article_problems
+        problems[path + " (extra)"] = [
+            f"extra figure {t!r} {v}" for t, v in by_text.items() if t not in {f["text"] for f in expected.get("figures", [])}
+        ]
+    return totals, problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warehouse", type=Path, default=ROOT / "warehouse" / "warehouse.duckdb")
+    parser.add_argument("--extra", action="store_true", help="also list figures found but not annotated")
+    args = parser.parse_args()
+    annotations = json.loads(ANNOTATIONS.read_text(encoding="utf-8"))
+    con = duckdb.connect(str(args.warehouse), read_only=True)
+    totals, problems = compare(con, annotations)
+    for path, lines in problems.items():
+        if lines and (args.extra or not path.endswith(" (extra)")):
             print(f"\n{path}")
-            for problem in problems:
-                print(f"  {problem}")
+            for line in lines:
+                print(f"  {line}")
     for name, (ok, total) in totals.items():
         print(f"\n{name}: {ok}/{total} annotated found with the right fields")
 
