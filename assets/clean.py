@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 
-from assets.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
+from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys

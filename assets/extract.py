@@ -6,7 +6,7 @@ from collections import Counter
 import dagster as dg
 import pyarrow as pa
 
-from assets.lake import ParquetSink, iter_batches, stage_file
+from warehouse.lake import ParquetSink, iter_batches, stage_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.scrape_text import read_scrape
 from pipelines.settings import NewsSettings

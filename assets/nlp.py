@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from assets.lake import ParquetSink, iter_batches, stage_file
+from warehouse.lake import ParquetSink, iter_batches, stage_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, NlpInput, annotate, load_pipeline
 from pipelines.settings import NewsSettings

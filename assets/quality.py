@@ -10,14 +10,14 @@ import duckdb
 import pyarrow as pa
 
 from assets.clean import CLEANED_SCHEMA
-from assets.lake import ParquetSink, iter_batches, stage_file, table_file
+from warehouse.lake import ParquetSink, iter_batches, stage_file, table_file
 from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
 from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
 from newskit.quality import ArticleFacts, article_issues
 from pipelines.settings import NewsSettings
-from warehouse.connection import run
+from warehouse.connection import run, sql_string
 
 ARTICLE_COLUMNS = [
     "article_id", "scrape_id", "partition_date", "url", "canonical_url", "domain", "site_name", "title",
@@ -83,7 +83,7 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
         run(
             con,
             f"COPY (SELECT {select} FROM read_parquet(?, hive_partitioning = false) WHERE article_id IN "
-            f"(SELECT article_id FROM read_parquet(?, hive_partitioning = false))) TO '{tmp}' (FORMAT parquet)",
+            f"(SELECT article_id FROM read_parquet(?, hive_partitioning = false))) TO {sql_string(tmp)} (FORMAT parquet)",
             params + [str(stage_file(lake, stage, day)), kept],
         )
         tmp.replace(target)
@@ -93,7 +93,7 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
     tmp = raw_target.with_name(".data.parquet.tmp")
     run(
         con,
-        f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO '{tmp}' (FORMAT parquet)",
+        f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO {sql_string(tmp)} (FORMAT parquet)",
         [str(stage_file(lake, "raw_scrapes", day))],
     )
     tmp.replace(raw_target)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from assets.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
+from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
 from assets.partitions import daily_partitions, partition_day
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, raw_scrapes_to_arrow

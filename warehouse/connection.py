@@ -38,3 +38,8 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     """Execute a statement and consume its result (duckdb 2.0 refuses new work on the connection
     while a previous result is still pending)."""
     con.execute(sql, params or []).fetchall()
+
+
+def sql_string(path: Path) -> str:
+    """A file path as a SQL string literal, for the few statements (COPY ... TO) that take no parameter."""
+    return "'" + str(path).replace("'", "''") + "'"

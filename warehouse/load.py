@@ -15,6 +15,7 @@ from pathlib import Path
 
 from warehouse.connection import connect, run
 from warehouse.duplicates import refresh_duplicates
+from warehouse.lake import table_file
 from warehouse.migrate import migrate
 
 
@@ -41,10 +42,6 @@ def partitioned_tables(con) -> list[str]:
     ]
 
 
-def lake_table_file(lake: Path, table: str, day: date) -> Path:
-    return lake / "tables" / table / f"partition_date={day.isoformat()}" / "data.parquet"
-
-
 def published_path(warehouse: Path) -> Path:
     return warehouse.parent / "published" / warehouse.name
 
@@ -68,7 +65,7 @@ def load_partition(warehouse: Path, lake: Path, day: date, publish: bool = True)
         try:
             for table in partitioned_tables(con):
                 run(con, f'DELETE FROM news."{table}" WHERE partition_date = ?', [day])
-                path = lake_table_file(lake, table, day)
+                path = table_file(lake, table, day)
                 if path.exists():
                     run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
                     result.rows[table] = con.execute(

@@ -16,7 +16,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-BATCH_ROWS = 64
 
 
 def stage_file(lake: Path, stage: str, day: date) -> Path:
@@ -76,7 +75,7 @@ def write_table(path: Path, table: pa.Table) -> None:
         sink.write(table)
 
 
-def iter_batches(path: Path, columns: list[str] | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+def iter_batches(path: Path, columns: list[str] | None = None, batch_rows: int = 64) -> Iterator[pa.RecordBatch]:
     """Stream a Parquet file in small batches (a missing file is an empty stream)."""
     if not path.exists():
         return
