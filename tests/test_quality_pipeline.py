@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import assets.quality
-from assets.lake import stage_file, table_file
+from warehouse.lake import stage_file, table_file
 from pipelines.settings import NewsSettings
 from tests.landing_fixture import DAY, EXPECTED_DAY
 from tests.pipeline_helpers import query, run_day

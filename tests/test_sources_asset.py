@@ -15,7 +15,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from assets.lake import stage_file, table_file
+from warehouse.lake import stage_file, table_file
 from assets.raw import raw_scrapes
 from pipelines.settings import NewsSettings
 from tests.landing_fixture import DAY
