@@ -89,3 +89,28 @@ def test_empty_day_succeeds_and_warns(settings: NewsSettings):
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert checks["scrapes_present"].passed is False
     assert checks["nothing_lost"].passed is True
+
+
+def test_duplicates_are_flagged_too(loaded: NewsSettings):
+    assert run_day(loaded, NEXT_DAY).success
+    flagged = query(loaded.warehouse, """
+        SELECT f.article_id, f.severity, f.detail FROM news.quality_flags f
+        JOIN news.duplicates d USING (article_id) WHERE f.check_name = 'duplicate'""")
+    links = query(loaded.warehouse, "SELECT article_id, duplicate_of FROM news.duplicates")
+    assert {(a,) for a, _ in links} == {(a,) for a, _, _ in flagged}
+    assert all(sev == "warn" and dup in detail for (_, sev, detail), (_, dup) in zip(sorted(flagged), sorted(links)))
+
+
+def test_reextract_job_rebuilds_a_day_from_the_lake_without_the_landing_folder(loaded: NewsSettings, landing):
+    import shutil
+
+    from pipelines.definitions import defs
+
+    before = query(loaded.warehouse, "SELECT article_id, body FROM news.articles ORDER BY 1")
+    shutil.rmtree(landing / DAY)
+    job = defs.resolve_job_def("reextract_job")
+    result = job.execute_in_process(partition_key=DAY, resources={"settings": loaded})
+    assert result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "raw_scrapes" not in materialized and "news/warehouse" in materialized
+    assert query(loaded.warehouse, "SELECT article_id, body FROM news.articles ORDER BY 1") == before

@@ -43,13 +43,25 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
         """,
     )
     con.unregister("new_links")
+    # every duplicate also gets a warn flag, so news.quality_flags lists all that is wrong with an article
+    run(con, "DELETE FROM news.quality_flags WHERE check_name = 'duplicate'")
+    run(
+        con,
+        """
+        INSERT INTO news.quality_flags (partition_date, scrape_id, article_id, check_name, severity, detail)
+        SELECT a.partition_date, a.scrape_id, d.article_id, 'duplicate', 'warn',
+               printf('%s duplicate of %s (similarity %.2f)', d.method, d.duplicate_of, d.similarity)
+        FROM news.duplicates d JOIN news.articles a USING (article_id)
+        """,
+    )
     run(
         con,
         """
         UPDATE news.articles SET status = CASE
             WHEN article_id IN (SELECT article_id FROM news.duplicates WHERE method IN ('exact', 'near')) THEN 'duplicate'
             WHEN article_id IN (SELECT article_id FROM news.article_versions WHERE NOT is_latest) THEN 'superseded'
-            WHEN article_id IN (SELECT article_id FROM news.quality_flags WHERE article_id IS NOT NULL) THEN 'flagged'
+            WHEN article_id IN (SELECT article_id FROM news.quality_flags
+                                WHERE article_id IS NOT NULL AND check_name <> 'duplicate') THEN 'flagged'
             ELSE 'ok' END
         """,
     )
