@@ -81,6 +81,9 @@ class Mention:
     text: str
     label: str
     canonical: str = ""
+    # the role of the name in its clause, from the parse: "subject", "speaker" (subject of a
+    # speech verb), "possessor", or "" (unknown or anything else)
+    role: str = ""
 
 
 def _strip_prefix(mention: Mention, words: int) -> Mention:
@@ -253,7 +256,7 @@ COMMON_ACRONYMS = frozenset(
     "COVID SARS NFT API GPS LED LCD CD DVD MRI BBC AP".split()
 )  # fmt: skip
 _BETWEEN = re.compile(r"\bbetween\s+(?:[A-Z][\w'’-]*\s+and\s+)?$")
-_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:the|a|an)\s$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:the|a|an|his|her|its|their|our|my|your)\s$", re.IGNORECASE)
 _MODIFIER_OF = re.compile(r"^\s([a-zé]+)\b")
 GEO_NOUNS = frozenset(
     "estuary river valley bay coast hills mountains lake sea island islands peninsula basin "
@@ -329,6 +332,20 @@ def _shouting(doc, i: int) -> bool:
     window = doc[max(0, i - 4) : i + 5]
     words = [t.text for t in window if t.is_alpha]
     return len(words) > 2 and all(w.isupper() for w in words)
+
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def ent_role(ent) -> str:
+    """The role a spaCy entity span plays in its clause (see `Mention.role`)."""
+    root = ent.root
+    dep = root.dep_
+    if dep in SUBJECT_DEPS:
+        return "speaker" if root.head.lemma_ in SPEECH_VERBS else "subject"
+    if dep == "poss":
+        return "possessor"
+    return ""
 
 
 def cue_mentions(doc, offset: int = 0) -> list[Mention]:
@@ -527,6 +544,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)
     found = _towns_agree(found)
+    found = [replace(m, label=_acting_label(m)) for m in found]
     expansions: dict[str, str] | None = None
     resolved = []
     for m in sorted(found, key=lambda m: m.start):
@@ -545,6 +563,13 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
             canonical = _with_legal_suffix(canonical, found)
         resolved.append(replace(m, canonical=canonical))
     return resolved
+
+
+def _acting_label(m: Mention) -> str:
+    """A one-word name that says something ("Tarlo explains", "says Saqib") is a person."""
+    if m.role == "speaker" and m.label in REPAIRABLE_LABELS and " " not in m.text and not _ACRONYM.match(m.text):
+        return PERSON
+    return m.label
 
 
 def _towns_agree(mentions: list[Mention]) -> list[Mention]:

@@ -207,3 +207,17 @@ def test_one_word_place_keeps_its_label_across_the_article():
         ("Belford", "GPE", "Belford"),
         ("Ayesha Rahman", "PERSON", "Ayesha Rahman"),
     ]
+
+
+def test_one_word_speaker_is_a_person_but_an_acronym_is_not():
+    body = "The fees rose, Tarlo explains. The cost fell, NHSX said."
+    mentions = [
+        Mention(body.index("Tarlo"), body.index("Tarlo") + 5, "Tarlo", "GPE", role="speaker"),
+        Mention(body.index("NHSX"), body.index("NHSX") + 4, "NHSX", "ORG", role="speaker"),
+    ]
+    assert by_text(resolve_mentions(mentions, body)) == [("Tarlo", "PERSON", "Tarlo"), ("NHSX", "ORG", "NHSX")]
+
+
+def test_name_after_a_possessive_determiner_modifying_a_noun_is_a_place():
+    body = "A girl was hurt at her Abbotsford high school."
+    assert resolve_all(body, [("Abbotsford", "PERSON", 0)]) == [("Abbotsford", "GPE", "Abbotsford")]
