@@ -65,6 +65,8 @@ def _day_files(root: Path, folder: Path, seen: set[Path]) -> Iterator[tuple[Path
             path = current / name
             if path.is_symlink() and not _inside(root, path):
                 yield path, "outside_scrapes_dir"
+            elif path.is_symlink() and not path.exists():
+                yield path, "broken_symlink"
             elif path.is_file():
                 yield path, None
 
@@ -82,33 +84,50 @@ def scan_landing_day(
         source = path.relative_to(root).as_posix()
         site = _site_from_folder(day_dir, path)
         if reject:
-            yield RawScrape(day, source, "landing", b"", datetime.now(timezone.utc), "application/octet-stream",
-                            site=site, reject_reason=reject, reject_detail=f"symlink {source} points outside the scrapes folder; not followed")
+            yield _rejected(day, source, site, reject, _REJECT_DETAIL[reject].format(source=source))
             continue
-        stat = path.stat()
-        fetched_at = datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc)
-        suffix = path.suffix.lower()
-        if suffix == ".jsonl":
-            yield from _scan_jsonl(path, source, day, site, fetched_at, max_bytes)
-            continue
-        if path.name.lower().endswith((".warc", ".warc.gz")):
-            # a WARC file dropped into a day folder belongs to that day as a whole
-            yield from iter_warc(path, day, max_bytes=max_bytes, label=source, only_day=False)
-            continue
-        content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
-        with path.open("rb") as handle:
-            content = handle.read(max_bytes + 1)
-        too_large = len(content) > max_bytes
-        yield RawScrape(
-            day, source, "landing", content[:max_bytes], fetched_at, content_type, site=site,
-            reject_reason="too_large" if too_large else (None if suffix in CONTENT_TYPES else "unsupported_type"),
-            reject_detail=(
-                f"{stat.st_size} bytes is over the {max_bytes}-byte cap; the first {max_bytes} bytes are kept"
-                if too_large else None if suffix in CONTENT_TYPES
-                else f"file type {suffix or '(none)'} is not a scrape format (.html, .htm, .txt, .jsonl, .warc, .warc.gz)"
-            ),
-            original_size=stat.st_size if too_large else None,
-        )
+        try:
+            yield from _scan_file(path, source, day, site, max_bytes)
+        except OSError as exc:  # unreadable or vanished mid-run: recorded, the rest of the day goes on
+            yield _rejected(day, source, site, "unreadable", f"{type(exc).__name__}: {exc}")
+
+
+_REJECT_DETAIL = {
+    "outside_scrapes_dir": "symlink {source} points outside the scrapes folder; not followed",
+    "broken_symlink": "symlink {source} points to nothing",
+}
+
+
+def _rejected(day: date, source: str, site: str | None, reason: str, detail: str) -> RawScrape:
+    return RawScrape(day, source, "landing", b"", datetime.now(timezone.utc), "application/octet-stream",
+                     site=site, reject_reason=reason, reject_detail=detail)
+
+
+def _scan_file(path: Path, source: str, day: date, site: str | None, max_bytes: int) -> Iterator[RawScrape]:
+    stat = path.stat()
+    fetched_at = datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _scan_jsonl(path, source, day, site, fetched_at, max_bytes)
+        return
+    if path.name.lower().endswith((".warc", ".warc.gz")):
+        # a WARC file dropped into a day folder belongs to that day as a whole
+        yield from iter_warc(path, day, max_bytes=max_bytes, label=source, only_day=False)
+        return
+    with path.open("rb") as handle:
+        content = handle.read(max_bytes + 1)
+    too_large = len(content) > max_bytes
+    reason, detail = None, None
+    if too_large:
+        reason = "too_large"
+        detail = f"{stat.st_size} bytes is over the {max_bytes}-byte cap; the first {max_bytes} bytes are kept"
+    elif suffix not in CONTENT_TYPES:
+        reason = "unsupported_type"
+        detail = f"file type {suffix or '(none)'} is not a scrape format (.html, .htm, .txt, .jsonl, .warc, .warc.gz)"
+    yield RawScrape(
+        day, source, "landing", content[:max_bytes], fetched_at, CONTENT_TYPES.get(suffix, "application/octet-stream"),
+        site=site, reject_reason=reason, reject_detail=detail, original_size=stat.st_size if too_large else None,
+    )
 
 
 def _scan_jsonl(

@@ -90,3 +90,24 @@ def test_warc_in_a_day_folder_yields_its_responses_and_quarantines_a_cut_record(
     assert all(s.reject_reason is None and b"dyke number" in s.content for s in whole)
     cut = [s for s in scrapes if s.source.startswith(f"{DAY}/cut.warc.gz@")]
     assert cut[0].reject_reason is None and cut[-1].reject_reason is not None
+
+
+def test_broken_symlink_is_recorded_not_dropped(landing: Path):
+    os.symlink(landing / DAY / "gone.html", landing / DAY / "dangling.html")
+    scrapes = {s.source: s for s in scan(landing)}
+    assert scrapes[f"{DAY}/dangling.html"].reject_reason == "broken_symlink"
+
+
+def test_unreadable_file_is_quarantined_and_the_day_goes_on(landing: Path, monkeypatch):
+    real_open = Path.open
+
+    def failing_open(self, *args, **kwargs):
+        if self.name == "storm.html":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    scrapes = {s.source: s for s in scan(landing)}
+    assert scrapes[f"{DAY}/storm.html"].reject_reason == "unreadable"
+    assert "Permission denied" in scrapes[f"{DAY}/storm.html"].reject_detail
+    assert scrapes[f"{DAY}/latin1.txt"].reject_reason is None
