@@ -277,11 +277,17 @@ ROLE_WORDS = frozenset(
     "planner surveyor treasurer accountant bookkeeper organiser organizer campaigner activist "
     "chef baker farmer fisherman skipper pilot driver volunteer resident student professor "
     "researcher scientist historian author administrator trustee deputy vice-chair".split()
+) | frozenset(
+    "writer novelist poet playwright artist painter sculptor photographer designer architect "
+    "singer songwriter musician composer conductor pianist guitarist rapper actor actress comedian "
+    "dancer filmmaker producer player footballer cricketer golfer athlete philosopher politician "
+    "businessman businesswoman entrepreneur banker investor physicist chemist biologist "
+    "mathematician astronomer explorer inventor priest monk".split()
 )
 # Roles that are also common surnames: not stripped from the front of a name ("Baker Mayfield").
 SURNAME_LIKE_ROLES = frozenset(
     "baker farmer driver pilot chef fisherman volunteer resident student author partner owner "
-    "skipper".split()
+    "skipper painter singer player designer".split()
 )
 TITLE_ROLES = ROLE_WORDS - SURNAME_LIKE_ROLES
 ORG_WORDS = frozenset(
@@ -342,7 +348,11 @@ def ent_role(ent) -> str:
     root = ent.root
     dep = root.dep_
     if dep in SUBJECT_DEPS:
-        return "speaker" if root.head.lemma_ in SPEECH_VERBS else "subject"
+        if root.head.lemma_ in SPEECH_VERBS:
+            return "speaker"
+        if len(ent) == 1 and any(t.lower_ in PERSONAL_PRONOUNS for t in _rest_of_sentence(ent.doc, root.i)):
+            return "speaker"
+        return "subject"
     if dep == "poss":
         return "possessor"
     return ""
@@ -527,13 +537,28 @@ def _surname_label(m: Mention, names: set[str], given_names: set[str], surnames:
     return m.label
 
 
+# Last words of names of events and shows (not people, organisations or places in UNER).
+EVENT_HEADS = frozenset(
+    "Championship Championships Cup Games Olympics Olympiad Tournament Trophy Awards Prize Show "
+    "Open Prix Derby Series Summit Expo".split()
+)
+# Common nouns that are capitalised on their own ("the Government") without naming anything.
+GENERIC_NOUNS = frozenset("government administration state city town county country nation region".split())
+
+
+def _generic_word(m: Mention) -> bool:
+    """A capitalised common noun on its own ("the Government", "Director") is not a name."""
+    return " " not in m.text and (m.text.lower() in GENERIC_NOUNS or m.text.lower() in ROLE_WORDS)
+
+
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
-    found = [t for t in (trim(m) for m in mentions) if t is not None]
+    found = [t for t in (trim(m) for m in mentions) if t is not None and not _generic_word(t)]
     if sentence_ranges:
         found = _role_names(_name_runs(found, body, sentence_ranges), body, sentence_ranges)
     found = [replace(m, label=_role_label(m, body)) for m in found]
     found = [_head_label_of(replace(m, label="LOC") if m.label == "FAC" else m) for m in found]
+    found = [replace(m, label="EVENT") if " " in m.text and m.text.split()[-1] in EVENT_HEADS else m for m in found]
     people = _people(found)
     names = {p.full for p in people} | {p.words[-1] for p in people}
     given_names = {p.words[0] for p in people}

@@ -221,3 +221,11 @@ def test_one_word_speaker_is_a_person_but_an_acronym_is_not():
 def test_name_after_a_possessive_determiner_modifying_a_noun_is_a_place():
     body = "A girl was hurt at her Abbotsford high school."
     assert resolve_all(body, [("Abbotsford", "PERSON", 0)]) == [("Abbotsford", "GPE", "Abbotsford")]
+
+
+def test_generic_nouns_events_and_occupations():
+    body = "The Government backed the Rugby Championship, said the writer Tomas Eberle."
+    assert resolve_all(body, [("Government", "ORG", 0), ("Rugby Championship", "GPE", 0), ("Tomas Eberle", "ORG", 0)]) == [
+        ("Rugby Championship", "EVENT", "Rugby Championship"),
+        ("Tomas Eberle", "PERSON", "Tomas Eberle"),
+    ]
