@@ -81,8 +81,9 @@ class Mention:
     text: str
     label: str
     canonical: str = ""
-    # the role of the name in its clause, from the parse: "subject", "speaker" (subject of a
-    # speech verb), "possessor", or "" (unknown or anything else)
+    # the role of the name in its clause, from the parse: "speaker" (a one-word subject of a
+    # speech verb or of a clause with he/she/his/her in it), "person_subject" (a longer such
+    # subject), "subject", "possessor", or "" (unknown or anything else)
     role: str = ""
 
 
@@ -350,8 +351,8 @@ def ent_role(ent) -> str:
     if dep in SUBJECT_DEPS:
         if root.head.lemma_ in SPEECH_VERBS:
             return "speaker"
-        if len(ent) == 1 and any(t.lower_ in PERSONAL_PRONOUNS for t in _rest_of_sentence(ent.doc, root.i)):
-            return "speaker"
+        if any(t.lower_ in PERSONAL_PRONOUNS for t in _rest_of_sentence(ent.doc, root.i)):
+            return "speaker" if len(ent) == 1 else "person_subject"
         return "subject"
     if dep == "poss":
         return "possessor"
@@ -591,9 +592,17 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
 
 
 def _acting_label(m: Mention) -> str:
-    """A one-word name that says something ("Tarlo explains", "says Saqib") is a person."""
+    """A one-word name that says something ("Marwick explains", "says Oduya") is a person."""
     if m.role == "speaker" and m.label in REPAIRABLE_LABELS and " " not in m.text and not _ACRONYM.match(m.text):
         return PERSON
+    if (
+        m.role == "person_subject"
+        and m.label in REPAIRABLE_LABELS - {"NORP"}
+        and 2 <= len(m.text.split()) <= 3
+        and all(w[:1].isupper() and w.isalpha() for w in m.text.split())
+        and _head_label(replace(m, label="RUN")) == "RUN"
+    ):
+        return PERSON  # "Nadia Ferrant went home after her shift"
     return m.label
 
 
