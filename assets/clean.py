@@ -13,7 +13,7 @@ from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, sta
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
-from newskit.extract import Block
+from newskit.blocks import Block
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 

@@ -8,7 +8,8 @@ from datetime import date
 
 from newskit.clean import clean_blocks
 from newskit.dedup import body_hash
-from newskit.extract import EXTRACTOR_VERSION, Block
+from newskit.blocks import Block
+from newskit.extract import EXTRACTOR_VERSION
 from newskit.records import stable_id
 from newskit.segment import segment
 
