@@ -22,6 +22,8 @@ import numpy
 from spacy.attrs import ENT_TYPE, POS
 from spacy.parts_of_speech import PROPN as PROPN_POS
 
+from newskit.gazetteer import is_given_name, is_known_place
+
 PERSON = "PERSON"
 # Labels a person's name is often mis-tagged with.
 REPAIRABLE_LABELS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
@@ -306,11 +308,16 @@ ORG_FIRST_WORDS = frozenset({"Café", "Cafe", "Bank", "University", "Hotel", "Re
 LOC_HEADS = frozenset(
     "Street Road Avenue Boulevard Lane Parade Square Meadows Bay River Valley Estuary Hall Bridge "
     "Hills Mountains Forest Coast Island Islands Peninsula Sea Ocean Wharf Pier Quay Gulf Strait "
-    "Canal Moor Moors Fields Common Green Crescent Terrace Way Drive Hill Airport Station "
+    "Canal Moor Moors Fields Common Green Crescent Terrace Way Drive Hill Airport Station House "
     "Stadium Arena Tower Palace Castle Cathedral Church Building Highway Motorway Tunnel Mall".split()
 )
 LOC_FIRST_WORDS = frozenset({"River", "Lake", "Mount", "Loch", "Lough", "Sierra", "Cape", "Gulf", "Mt"})
 GPE_HEADS = frozenset({"Heights", "Springs", "Creek", "Point", "Falls", "Harbour", "Harbor"})
+# Last words of names of events and shows (not people, organisations or places in UNER).
+EVENT_HEADS = frozenset(
+    "Championship Championships Cup Games Olympics Olympiad Tournament Trophy Awards Prize Show "
+    "Open Prix Derby Series Summit Expo".split()
+)
 LEGAL_SUFFIXES = frozenset({"Ltd", "Limited", "Inc", "Inc.", "PLC", "plc", "LLC", "Corp", "Corp."})
 # Capitalised words joined only by the connectors names use ("Institute for the Study of War").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|&)\s+)*[A-Z][\w'’-]*)+")
@@ -342,6 +349,19 @@ def _shouting(doc, i: int) -> bool:
 
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def ent_mention(ent, offset: int = 0) -> Mention:
+    """The Mention of a spaCy entity span (offsets + offset), with its parse role. A given name
+    the model left out just before a short name makes the whole a person ("Teodor" + "Vasquez
+    Hale" tagged ORG)."""
+    doc, start = ent.doc, ent.start
+    if start > 0 and len(ent) <= 2:
+        before = doc[start - 1]
+        if before.pos_ == "PROPN" and before.is_title and not before.ent_type_ and is_given_name(before.text):
+            if _NAME_WORDS.isdisjoint(t.text for t in ent) and not is_known_place(ent.text):
+                return Mention(offset + before.idx, offset + ent.end_char, doc.text[before.idx : ent.end_char], PERSON, role=ent_role(ent))
+    return Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_, role=ent_role(ent))
 
 
 def ent_role(ent) -> str:
@@ -376,6 +396,11 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
                 found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "ORG"))
             continue
         next_is_name = token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"
+        if next_is_name and is_given_name(text) and (token.i == 0 or doc[token.i - 1].pos_ != "PROPN"):
+            name = _untagged_name(doc, token.i)
+            if name is not None:
+                found.append(Mention(offset + name.start_char, offset + name.end_char, name.text, PERSON))
+                continue
         if (
             token.is_title
             and not next_is_name
@@ -399,6 +424,22 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
                 start = doc[start.i - 1]
             found.append(Mention(offset + start.idx, offset + token.idx + len(text), doc.text[start.idx : token.idx + len(text)], PERSON))
     return found
+
+
+def _untagged_name(doc, i: int):
+    """'Andre Price III': a given name at token i followed by one or two capitalised untagged
+    proper nouns (and an optional generation suffix) that make no organisation or place name."""
+    end = i + 1
+    while end < len(doc) and end - i < 4 and doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_:
+        end += 1
+    if end < len(doc) and doc[end].text in ("Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV") and not doc[end].ent_type_:
+        end += 1
+    if not 2 <= end - i <= 4 or (end < len(doc) and doc[end].pos_ == "PROPN"):
+        return None
+    span = doc[i:end]
+    if is_known_place(span.text) or _head_label(Mention(0, 0, span.text, "RUN")) != "RUN" or span[-1].text in EVENT_HEADS:
+        return None
+    return span
 
 
 def _single_mention(m: Mention, people: list[_Person]) -> bool:
@@ -428,6 +469,44 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
         and not body.startswith(("'s", "’s"), m.end)
     ):
         return "GPE"
+    return m.label
+
+
+# Words that make a capitalised run an organisation, place or event wherever they stand in it
+# ("Lenn Valley Voices").
+_NAME_WORDS = ORG_WORDS | LOC_HEADS | GPE_HEADS | EVENT_HEADS
+_PLACE_OF = re.compile(r"\b(?:town|city|village|capital|state|province|region|county)\s+of\s+$", re.IGNORECASE)
+
+
+def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
+    """A well-known place the model called a person, with nothing in the article saying it is
+    one ("visited Kamchatka"), or called an organisation right after "in"/"at" or "the town of",
+    is a place."""
+    if not is_known_place(m.text):
+        return m.label
+    if m.label == PERSON:
+        person = _person_for(m.text, m.start, people)
+        if (person is None or person.full == m.text) and m.role not in ("speaker", "person_subject") and not _WHO.match(body[m.end : m.end + 8]):
+            return "GPE"
+    if m.label == "ORG":
+        before = body[max(0, m.start - 20) : m.start]
+        if _PLACE_PREPOSITION.search(before) or _PLACE_OF.search(before):
+            return "GPE"
+    return m.label
+
+
+def _given_name_label(m: Mention, body: str) -> str:
+    """A two- or three-word name that starts with a given name and has no organisation or place
+    word ("Benoît Paire", "Rachida Dati" tagged ORG) is a person."""
+    if m.label not in REPAIRABLE_LABELS | {"LAW"} or m.label == "NORP":
+        return m.label
+    words = m.text.split()
+    if not 2 <= len(words) <= 3 or not is_given_name(words[0]) or is_known_place(m.text) or not _NAME_WORDS.isdisjoint(words[1:]):
+        return m.label
+    if _PLACE_PREPOSITION.search(body[max(0, m.start - 12) : m.start]):
+        return m.label  # "in Monte Carlo"
+    if all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words) and _head_label(replace(m, label="RUN")) == "RUN":
+        return PERSON
     return m.label
 
 
@@ -463,7 +542,7 @@ def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]
             for piece in _run_pieces(words):
                 text = body[piece[0][1] : piece[-1][2]]
                 label = _head_label(Mention(piece[0][1], piece[-1][2], text, "RUN"))
-                if label != "RUN":
+                if label != "RUN" and not (label in PLACE_LABELS and _AND.search(text)):
                     runs.append(Mention(piece[0][1], piece[-1][2], text, label))
     if not runs:
         return mentions
@@ -538,11 +617,6 @@ def _surname_label(m: Mention, names: set[str], given_names: set[str], surnames:
     return m.label
 
 
-# Last words of names of events and shows (not people, organisations or places in UNER).
-EVENT_HEADS = frozenset(
-    "Championship Championships Cup Games Olympics Olympiad Tournament Trophy Awards Prize Show "
-    "Open Prix Derby Series Summit Expo".split()
-)
 # Common nouns that are capitalised on their own ("the Government") without naming anything.
 GENERIC_NOUNS = frozenset("government administration state city town county country nation region".split())
 
@@ -554,7 +628,7 @@ def _generic_word(m: Mention) -> bool:
 
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
-    found = [t for t in (trim(m) for m in mentions) if t is not None and not _generic_word(t)]
+    found = [t for t in (trim(p) for m in mentions for p in _split_places(m)) if t is not None and not _generic_word(t)]
     if sentence_ranges:
         found = _role_names(_name_runs(found, body, sentence_ranges), body, sentence_ranges)
     found = [replace(m, label=_role_label(m, body)) for m in found]
@@ -567,6 +641,8 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     found = [replace(m, label=_surname_label(m, names, given_names, surnames)) for m in found]
     people = _people(found)
     found = [replace(m, label=_context_label(m, body, people)) for m in found]
+    found = [replace(m, label=_place_label(m, body, people)) for m in found]
+    found = [replace(m, label=_given_name_label(m, body)) for m in found]
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)
     found = _towns_agree(found)
@@ -589,6 +665,25 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
             canonical = _with_legal_suffix(canonical, found)
         resolved.append(replace(m, canonical=canonical))
     return resolved
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
+def _split_places(m: Mention) -> list[Mention]:
+    """'Millbrook and Harrowby Point' tagged as one place is two places ("Trinidad and Tobago",
+    a known place, stays whole)."""
+    if m.label not in PLACE_LABELS or _AND.search(m.text) is None or is_known_place(m.text):
+        return [m]
+    parts, pos = [], 0
+    for separator in [*_AND.finditer(m.text), None]:
+        end = separator.start() if separator else len(m.text)
+        text = m.text[pos:end]
+        if not text[:1].isupper():
+            return [m]
+        parts.append(replace(m, start=m.start + pos, end=m.start + end, text=text))
+        pos = separator.end() if separator else end
+    return parts
 
 
 def _acting_label(m: Mention) -> str:

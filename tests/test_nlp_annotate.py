@@ -125,3 +125,13 @@ def test_untagged_place_after_at_is_found():
     body = "The new rail spur runs to the freight line at Ostby."
     entities = annotate(load_pipeline(), [NlpInput("o", body, None, [(0, 0, len(body))])]).entities.to_pylist()
     assert [(e["text"], e["label"]) for e in entities] == [("Ostby", "GPE")]
+
+
+def test_names_the_model_misses_or_cuts_that_start_with_a_given_name():
+    body = "Inspectors fined Wilhelmina Korr. Teodor Vasquez Hale signed the letter."
+    sentences = [(0, 0, 33), (1, 34, len(body))]
+    entities = annotate(load_pipeline(), [NlpInput("n", body, None, sentences)]).entities.to_pylist()
+    assert [(e["text"], e["label"], e["sentence_no"]) for e in entities] == [
+        ("Wilhelmina Korr", "PERSON", 0),
+        ("Teodor Vasquez Hale", "PERSON", 1),
+    ]

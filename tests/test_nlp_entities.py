@@ -241,3 +241,45 @@ def test_subject_of_a_clause_about_him_or_her_is_a_person():
         ("Nadia Ferrant", "PERSON"),
         ("Lenn Valley Council", "ORG"),
     ]
+
+
+def test_well_known_place_tagged_person_or_organisation_is_a_place():
+    body = "The tour went on to Brisbane. Offices in Rotterdam closed. Denise Houston said so. Houston added more."
+    assert resolve_all(body, [
+        ("Brisbane", "PERSON", 0), ("Rotterdam", "ORG", 0), ("Denise Houston", "PERSON", 0), ("Houston", "GPE", 1),
+    ]) == [
+        ("Brisbane", "GPE", "Brisbane"),
+        ("Rotterdam", "GPE", "Rotterdam"),
+        ("Denise Houston", "PERSON", "Denise Houston"),
+        ("Houston", "PERSON", "Denise Houston"),
+    ]
+
+
+def test_a_place_that_speaks_stays_what_the_model_said():
+    body = "Rotterdam says the port will grow."
+    mentions = [Mention(0, 9, "Rotterdam", "PERSON", role="speaker")]
+    assert by_text(resolve_mentions(mentions, body)) == [("Rotterdam", "PERSON", "Rotterdam")]
+
+
+def test_name_starting_with_a_given_name_is_a_person():
+    body = "Amara Okonkwo-Bell beat Yusuf Ardent. Callum Reyes II lost. Lenn Valley Voices met. Sofia Harbour Trust met in Monte Carlo."
+    assert resolve_all(body, [
+        ("Amara Okonkwo-Bell", "ORG", 0), ("Yusuf Ardent", "ORG", 0), ("Callum Reyes II", "LAW", 0),
+        ("Lenn Valley Voices", "ORG", 0), ("Sofia Harbour Trust", "ORG", 0), ("Monte Carlo", "ORG", 0),
+    ]) == [
+        ("Amara Okonkwo-Bell", "PERSON", "Amara Okonkwo-Bell"),
+        ("Yusuf Ardent", "PERSON", "Yusuf Ardent"),
+        ("Callum Reyes II", "PERSON", "Callum Reyes II"),
+        ("Lenn Valley Voices", "ORG", "Lenn Valley Voices"),
+        ("Sofia Harbour Trust", "ORG", "Sofia Harbour Trust"),
+        ("Monte Carlo", "ORG", "Monte Carlo"),
+    ]
+
+
+def test_two_places_joined_by_and_are_split_but_a_country_is_not():
+    body = "The ferry between Millbrook and Harrowby Point runs to Trinidad and Tobago."
+    assert resolve_all(body, [("Millbrook and Harrowby Point", "GPE", 0), ("Trinidad and Tobago", "GPE", 0)]) == [
+        ("Millbrook", "GPE", "Millbrook"),
+        ("Harrowby Point", "GPE", "Harrowby Point"),
+        ("Trinidad and Tobago", "GPE", "Trinidad and Tobago"),
+    ]

