@@ -311,6 +311,8 @@ LOC_HEADS = frozenset(
     "Canal Moor Moors Fields Common Green Crescent Terrace Way Drive Hill Airport Station House "
     "Stadium Arena Tower Palace Castle Cathedral Church Building Highway Motorway Tunnel Mall".split()
 )
+# Street words no surname ends in: they make even a "person" a place ("Fenwick Row").
+STREET_HEADS = frozenset({"Street", "Road", "Avenue", "Boulevard", "Row", "Terrace", "Crescent", "Parade"})
 LOC_FIRST_WORDS = frozenset({"River", "Lake", "Mount", "Loch", "Lough", "Sierra", "Cape", "Gulf", "Mt"})
 GPE_HEADS = frozenset({"Heights", "Springs", "Creek", "Point", "Falls", "Harbour", "Harbor"})
 # Last words of names of events and shows (not people, organisations or places in UNER).
@@ -496,6 +498,31 @@ def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
     return m.label
 
 
+# Endings of English and Nordic town names ("Saltmere", "Harrowby", "Westfield", "Kalvik").
+_TOWN_ENDING = re.compile(
+    r"[a-z](?:mere|by|ton|ham|ford|field|bury|borough|wick|mouth|port|worth|stead|thorpe|dale|"
+    r"bridge|brook|combe|ley|hurst|well|holm|vik|minster|chester|caster|sted|ness)$"
+)
+_DETERMINER_NOUN = re.compile(r"^\s[a-z]+")
+
+
+def _town_label(m: Mention, body: str, people: list[_Person]) -> str:
+    """A one-word name that looks like a town ("Saltmere") and stands where a place does ("at
+    Saltmere", "a Harrowby sailing club") is a place, whatever the model called it."""
+    if m.label not in ("ORG", "NORP", "LOC", PERSON) or " " in m.text or not _TOWN_ENDING.search(m.text):
+        return m.label
+    if m.role in ("speaker", "person_subject") or _person_for(m.text, m.start, people) is not None:
+        return m.label
+    if body.startswith(("'s", "’s"), m.end):
+        return m.label
+    before = body[max(0, m.start - 12) : m.start]
+    if _PLACE_PREPOSITION.search(before):
+        return "GPE"
+    if m.label != "LOC" and _DETERMINER_BEFORE.search(before) and _DETERMINER_NOUN.match(body[m.end : m.end + 12]):
+        return "GPE"
+    return m.label
+
+
 def _given_name_label(m: Mention, body: str) -> str:
     """A two- or three-word name that starts with a given name and has no organisation or place
     word ("Yusuf Ardent" tagged ORG) is a person, and so is a lone given name ("Odile")."""
@@ -525,7 +552,7 @@ def _head_label(m: Mention) -> str:
         return m.label
     last = words[-1]
     before_of = words[words.index("of") - 1] if "of" in words[1:] else None
-    if m.label != PERSON and (last in LOC_HEADS or words[0] in LOC_FIRST_WORDS):
+    if (m.label != PERSON and (last in LOC_HEADS or words[0] in LOC_FIRST_WORDS)) or last in STREET_HEADS:
         return "LOC"
     if last in ORG_WORDS or before_of in ORG_WORDS or words[0] in ORG_FIRST_WORDS:
         return "ORG"
@@ -648,6 +675,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     people = _people(found)
     found = [replace(m, label=_context_label(m, body, people)) for m in found]
     found = [replace(m, label=_place_label(m, body, people)) for m in found]
+    found = [replace(m, label=_town_label(m, body, people)) for m in found]
     found = [replace(m, label=_given_name_label(m, body)) for m in found]
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)

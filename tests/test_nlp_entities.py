@@ -293,3 +293,19 @@ def test_lone_given_name_is_a_person_unless_a_place_word_precedes_it():
         ("Sydney", "GPE", "Sydney"),
         ("Justice", "ORG", "Justice"),
     ]
+
+
+def test_town_like_name_where_a_place_stands_is_a_place():
+    body = "Volumes at Dunmere grew. A Copperby rowing club lost cash. Ashworth said so. Nora Hale lives on Tarrant Row."
+    mentions = [
+        mention(body, "Dunmere", "ORG"), mention(body, "Copperby", "NORP"),
+        Mention(body.index("Ashworth"), body.index("Ashworth") + 8, "Ashworth", "ORG", role="speaker"),
+        mention(body, "Nora Hale", "PERSON"), mention(body, "Tarrant Row", "PERSON"),
+    ]
+    assert by_text(resolve_mentions(mentions, body, [(0, len(body))])) == [
+        ("Dunmere", "GPE", "Dunmere"),
+        ("Copperby", "GPE", "Copperby"),
+        ("Ashworth", "PERSON", "Ashworth"),
+        ("Nora Hale", "PERSON", "Nora Hale"),
+        ("Tarrant Row", "LOC", "Tarrant Row"),
+    ]
