@@ -531,7 +531,7 @@ def _given_name_label(m: Mention, body: str) -> str:
     words = m.text.split()
     if len(words) == 1:
         before = body[max(0, m.start - 12) : m.start]
-        if m.label != "LAW" and is_given_name(m.text) and not (_PLACE_PREPOSITION.search(before) or _NOT_A_NAME_BEFORE.search(before)):
+        if m.label != "LAW" and is_given_name(m.text, min_locales=2) and not (_PLACE_PREPOSITION.search(before) or _NOT_A_NAME_BEFORE.search(before)):
             return PERSON  # "Odile" tagged ORG
         return m.label
     if not 2 <= len(words) <= 3 or not is_given_name(words[0]) or is_known_place(m.text) or not _NAME_WORDS.isdisjoint(words[1:]):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections import Counter
 from functools import lru_cache
 
 MIN_CITY_POPULATION = 50_000
@@ -41,17 +42,39 @@ def is_known_place(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
+def _given_name_locales() -> dict[str, int]:
+    """Given name -> in how many of Faker's locales it is one."""
     import faker.providers.person as person_providers
 
-    names: set[str] = set()
+    counts: Counter[str] = Counter()
     for locale in pkgutil.iter_modules(person_providers.__path__):
         provider = importlib.import_module(f"{person_providers.__name__}.{locale.name}").Provider
+        names: set[str] = set()
         for attribute in ("first_names", "first_names_male", "first_names_female"):
             values = getattr(provider, attribute, ())
             if isinstance(values, (list, tuple, set, frozenset, dict)):
                 names.update(v for v in values if isinstance(v, str) and _LATIN_NAME.match(v))
-    return frozenset(names - _NOT_GIVEN_NAMES - known_places() - _common_words())
+        counts.update(names)
+    for word in _NOT_GIVEN_NAMES | known_places() | _common_words() | _calendar_words():
+        counts.pop(word, None)
+    return dict(counts)
+
+
+def given_names() -> frozenset[str]:
+    return frozenset(_given_name_locales())
+
+
+def is_given_name(word: str, min_locales: int = 1) -> bool:
+    """Whether `word` is a given name in at least `min_locales` of Faker's locales: one locale
+    is enough before a surname; a lone word needs more ("Ford" and "Sky" are given names in
+    one locale each, "Odile" in four)."""
+    return _given_name_locales().get(word, 0) >= min_locales
+
+
+def _calendar_words() -> set[str]:
+    import calendar
+
+    return {*calendar.month_name[1:], *calendar.day_name}
 
 
 def _common_words() -> set[str]:
@@ -60,6 +83,3 @@ def _common_words() -> set[str]:
 
     return {word.capitalize() for word in lorem.word_list}
 
-
-def is_given_name(word: str) -> bool:
-    return word in given_names()

@@ -19,3 +19,10 @@ def test_given_names_of_many_languages_but_not_places_or_particles():
     for word in ("Paris", "Georgia", "North", "Le", "De", "May", "Media", "sarah"):
         assert not is_given_name(word), word
     assert len(given_names()) > 10_000
+
+
+def test_a_lone_word_needs_a_given_name_of_several_locales():
+    assert is_given_name("Odile", min_locales=2)
+    for brand_or_calendar in ("Ford", "Sky", "August", "Sunday"):
+        assert not is_given_name(brand_or_calendar, min_locales=2), brand_or_calendar
+    assert is_given_name("Ford")  # before a surname one locale is enough
