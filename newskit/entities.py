@@ -85,7 +85,8 @@ class Mention:
     canonical: str = ""
     # the role of the name in its clause, from the parse: "speaker" (a one-word subject of a
     # speech verb or of a clause with he/she/his/her in it), "person_subject" (a longer such
-    # subject), "subject", "possessor", or "" (unknown or anything else)
+    # subject), "subject", "state" (the possessor of an economy, parliament, currency ...),
+    # "possessor", or "" (unknown or anything else)
     role: str = ""
 
 
@@ -377,8 +378,15 @@ def ent_role(ent) -> str:
             return "speaker" if len(ent) == 1 else "person_subject"
         return "subject"
     if dep == "poss":
-        return "possessor"
+        return "state" if root.head.lemma_ in STATE_POSSESSIONS else "possessor"
     return ""
+
+
+# What only a country or region has: "Eastmark's economy", "Norland's parliament".
+STATE_POSSESSIONS = frozenset(
+    "economy parliament capital constitution military army navy currency population "
+    "gdp inflation unemployment exports imports border borders coastline embassy citizens".split()
+)
 
 
 def cue_mentions(doc, offset: int = 0) -> list[Mention]:
@@ -396,6 +404,9 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
         if text.isupper() and 2 <= len(text) <= 6 and text.replace("&", "").isalpha():
             if text not in COMMON_ACRONYMS and not _ROMAN.match(text) and not _shouting(doc, token.i):
                 found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "ORG"))
+            continue
+        if token.dep_ == "poss" and token.is_title and token.head.lemma_ in STATE_POSSESSIONS:
+            found.append(Mention(offset + token.idx, offset + token.idx + len(text), text, "GPE"))  # "Eastmark's economy"
             continue
         next_is_name = token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN"
         if next_is_name and is_given_name(text) and (token.i == 0 or doc[token.i - 1].pos_ != "PROPN"):
@@ -521,6 +532,12 @@ def _town_label(m: Mention, body: str, people: list[_Person]) -> str:
     if m.label != "LOC" and _DETERMINER_BEFORE.search(before) and _DETERMINER_NOUN.match(body[m.end : m.end + 12]):
         return "GPE"
     return m.label
+
+
+def _is_state(m: Mention, people: list[_Person]) -> bool:
+    """A one-word name whose economy, parliament or currency the text talks about is a country or
+    region, not a person or company ("Ostravia's economy" tagged ORG)."""
+    return m.role == "state" and m.label in ("ORG", PERSON, "NORP") and " " not in m.text and _person_for(m.text, m.start, people) is None
 
 
 def _given_name_label(m: Mention, body: str) -> str:
@@ -655,8 +672,12 @@ GENERIC_NOUNS = frozenset("government administration state city town county coun
 
 
 def _generic_word(m: Mention) -> bool:
-    """A capitalised common noun on its own ("the Government", "Director") is not a name."""
-    return " " not in m.text and (m.text.lower() in GENERIC_NOUNS or m.text.lower() in ROLE_WORDS)
+    """A capitalised common noun on its own ("the Government", "Director", "Farmers") is not a name."""
+    if " " in m.text:
+        return False
+    word = m.text.lower()
+    singular = word[:-1] if word.endswith("s") else word
+    return word in GENERIC_NOUNS or word in ROLE_WORDS or singular in ROLE_WORDS
 
 
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
@@ -676,6 +697,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     found = [replace(m, label=_context_label(m, body, people)) for m in found]
     found = [replace(m, label=_place_label(m, body, people)) for m in found]
     found = [replace(m, label=_town_label(m, body, people)) for m in found]
+    found = [replace(m, label="GPE") if _is_state(m, people) else m for m in found]
     found = [replace(m, label=_given_name_label(m, body)) for m in found]
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)
@@ -721,10 +743,17 @@ def _split_places(m: Mention) -> list[Mention]:
     return parts
 
 
+# Labels of names that cannot say anything: a longer one that speaks is an organisation.
+THINGS_THAT_CANNOT_SPEAK = frozenset({"PRODUCT", "LAW"})
+
+
 def _acting_label(m: Mention) -> str:
-    """A one-word name that says something ("Marwick explains", "says Oduya") is a person."""
+    """A one-word name that says something ("Marwick explains", "says Oduya") is a person; a
+    longer "product" or "law" that speaks is an organisation."""
     if m.role == "speaker" and m.label in REPAIRABLE_LABELS and " " not in m.text and not _ACRONYM.match(m.text):
         return PERSON
+    if m.role == "speaker" and m.label in THINGS_THAT_CANNOT_SPEAK and " " in m.text and not _AND.search(m.text):
+        return "ORG"  # "the Castellan Water District said"
     if (
         m.role == "person_subject"
         and m.label in REPAIRABLE_LABELS - {"NORP"}

@@ -135,3 +135,10 @@ def test_names_the_model_misses_or_cuts_that_start_with_a_given_name():
         ("Wilhelmina Korr", "PERSON", 0),
         ("Teodor Vasquez Hale", "PERSON", 1),
     ]
+
+
+def test_a_country_by_what_it_has_and_plural_roles_are_not_names():
+    body = "Sales slowed again. Veldmark’s economy shrank by 0.3 percent last year. Farmers will cut water use."
+    sentences = [(0, 0, 19), (1, 20, 72), (2, 73, len(body))]
+    entities = annotate(load_pipeline(), [NlpInput("s", body, None, sentences)]).entities.to_pylist()
+    assert [(e["text"], e["label"]) for e in entities] == [("Veldmark", "GPE")]

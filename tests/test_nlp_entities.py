@@ -309,3 +309,17 @@ def test_town_like_name_where_a_place_stands_is_a_place():
         ("Nora Hale", "PERSON", "Nora Hale"),
         ("Tarrant Row", "LOC", "Tarrant Row"),
     ]
+
+
+def test_a_longer_product_or_law_that_speaks_is_an_organisation():
+    body = "Water use must fall, the Tamsin Water District said. Dana and Sol said so."
+    district = body.index("Tamsin")
+    pair = body.index("Dana")
+    mentions = [
+        Mention(district, district + 21, "Tamsin Water District", "LAW", role="speaker"),
+        Mention(pair, pair + 12, "Dana and Sol", "PRODUCT", role="speaker"),
+    ]
+    assert by_text(resolve_mentions(mentions, body)) == [
+        ("Tamsin Water District", "ORG", "Tamsin Water District"),
+        ("Dana and Sol", "PRODUCT", "Dana and Sol"),
+    ]
