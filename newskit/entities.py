@@ -229,6 +229,19 @@ def _expansions(mentions: list[Mention], body: str) -> dict[str, str]:
 def _missed_person_mentions(mentions: list[Mention], people: list[_Person], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
     """Occurrences of a known person's name that the model left untagged ("Trump met ...")."""
     names = {p.full for p in people} | {p.words[-1] for p in people} | {p.words[0] for p in people}
+    return _missed_mentions(mentions, names, PERSON, body, ranges)
+
+
+def _missed_place_mentions(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
+    """Occurrences of a one-word place of the article that the model left untagged ("Brackwater
+    mayor Tom Ilves" after "the town of Brackwater")."""
+    names = {m.text for m in mentions if m.label == "GPE" and " " not in m.text and not _ACRONYM.match(m.text)}
+    return _missed_mentions(mentions, names, "GPE", body, ranges)
+
+
+def _missed_mentions(mentions: list[Mention], names: set[str], label: str, body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
+    """Untagged occurrences of `names` in the sentence ranges that are not part of a longer
+    capitalised name, as mentions with `label`."""
     names = {n for n in names if len(n) >= 3}
     if not names:
         return []
@@ -241,10 +254,10 @@ def _missed_person_mentions(mentions: list[Mention], people: list[_Person], body
             k = bisect_right(starts, match.start()) - 1
             if (k >= 0 and taken[k][1] > match.start()) or (k + 1 < len(taken) and taken[k + 1][0] < match.end()):
                 continue
-            before = body[max(0, match.start() - 30) : match.start()].split()
+            before = body[max(start, match.start() - 30) : match.start()].split()
             if before and before[-1][:1].isupper() and not any(before[-1:] == [t[-1]] for t in TITLES):
                 continue  # part of a longer capitalised name ("Hall Trump")
-            added.append(Mention(match.start(), match.end(), match.group(1), PERSON))
+            added.append(Mention(match.start(), match.end(), match.group(1), label))
     return added
 
 
@@ -302,7 +315,11 @@ ORG_WORDS = frozenset(
     "Courier Motors Works Capital Holdings Industries Federation League Office Court Parliament "
     "Assembly Cooperative Co-operative Alliance Logistics Festival Marathon Library Libraries "
     "Chamber Fund Network Systems Technologies Labs Studios Brewery Bakery "
-    "Orchestra Team".split()
+    "Orchestra Team Shipping Energy Foods Pharmaceuticals Insurance Software Solutions Ventures "
+    "Enterprises Properties Resources Mining Petroleum Telecom Communications Consulting Associates "
+    "Brands Retail Supermarkets Hotels Resorts Entertainment Publishing Herald Journal Tribune "
+    "Chronicle Financial Securities Investments Construction Engineering Electric Chemicals Steel "
+    "Aviation Aerospace Healthcare Laboratories".split()
 )
 ORG_OF_WORDS = frozenset({"Institute", "Chamber", "Department", "Ministry", "Office", "Bank", "Study", "House", "Friends", "Museum", "Order"})
 ORG_FIRST_WORDS = frozenset({"Café", "Cafe", "Bank", "University", "Hotel", "Restaurant"})
@@ -329,6 +346,7 @@ _FUNCTION_WORDS = frozenset(
     "this that these those its their his her our my your".split()
 )
 _WORD = re.compile(r"\S+")
+_LOWER_COMPOUND = re.compile(r"-[a-z]+$")
 _ROLE_NAME = re.compile(r"\b([A-Za-z-]+)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WHERE = re.compile(r"^,\s+where\b")
@@ -378,7 +396,10 @@ def ent_role(ent) -> str:
             return "speaker" if len(ent) == 1 else "person_subject"
         return "subject"
     if dep == "poss":
-        return "state" if root.head.lemma_ in STATE_POSSESSIONS else "possessor"
+        possessed = root.head.lemma_
+        if possessed in STATE_POSSESSIONS or (possessed == "government" and ent.label_ != PERSON):
+            return "state"  # "Norvania's economy"; "Merkel's government" is a person's
+        return "possessor"
     return ""
 
 
@@ -489,7 +510,7 @@ def _context_label(m: Mention, body: str, people: list[_Person]) -> str:
 # ("Lenn Valley Voices").
 _NAME_WORDS = ORG_WORDS | LOC_HEADS | GPE_HEADS | EVENT_HEADS
 _NOT_A_NAME_BEFORE = re.compile(r"\b(?:the|of|for)\s+$", re.IGNORECASE)  # "the Jordan", "Ministry of Justice"
-_PLACE_OF = re.compile(r"\b(?:town|city|village|capital|state|province|region|county)\s+of\s+$", re.IGNORECASE)
+_PLACE_OF = re.compile(r"\b(?:town|city|village|port|capital|state|province|region|county|municipality|suburb)\s+of\s+$", re.IGNORECASE)
 
 
 def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
@@ -518,8 +539,11 @@ _DETERMINER_NOUN = re.compile(r"^\s[a-z]+")
 
 
 def _town_label(m: Mention, body: str, people: list[_Person]) -> str:
-    """A one-word name that looks like a town ("Saltmere") and stands where a place does ("at
-    Saltmere", "a Harrowby sailing club") is a place, whatever the model called it."""
+    """A one-word name after "the town of", "the port of" ... is a place; so is one that looks
+    like a town ("Saltmere") and stands where a place does ("at Saltmere", "a Harrowby sailing
+    club"), whatever the model called it."""
+    if m.label in ("ORG", "NORP", PERSON) and " " not in m.text and _PLACE_OF.search(body[max(0, m.start - 20) : m.start]):
+        return "GPE"
     if m.label not in ("ORG", "NORP", "LOC", PERSON) or " " in m.text or not _TOWN_ENDING.search(m.text):
         return m.label
     if m.role in ("speaker", "person_subject") or _person_for(m.text, m.start, people) is not None:
@@ -624,6 +648,8 @@ def _run_pieces(words: list[tuple[str, int, int]]) -> list[list[tuple[str, int, 
             piece = piece[:-1]
         while piece and (piece[0][0] in ("the", "and", "&") or piece[0][0].lower() in _FUNCTION_WORDS):
             piece = piece[1:]  # "The", "In Hong Kong's High Court" at the start of a sentence
+        while piece and _LOWER_COMPOUND.search(piece[0][0]):
+            piece = piece[1:]  # "Oxford-based Lenn Foods"
         piece = piece[_title_words([w for w, _, _ in piece]) :] if piece else piece
         if len(piece) >= 2:
             cleaned.append(piece)
@@ -702,6 +728,8 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     if sentence_ranges:
         found += _missed_person_mentions(found, people, body, sentence_ranges)
     found = _towns_agree(found)
+    if sentence_ranges:
+        found += _missed_place_mentions(found, body, sentence_ranges)
     found = [replace(m, label=_acting_label(m)) for m in found]
     expansions: dict[str, str] | None = None
     resolved = []

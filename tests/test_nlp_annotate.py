@@ -142,3 +142,9 @@ def test_a_country_by_what_it_has_and_plural_roles_are_not_names():
     sentences = [(0, 0, 19), (1, 20, 72), (2, 73, len(body))]
     entities = annotate(load_pipeline(), [NlpInput("s", body, None, sentences)]).entities.to_pylist()
     assert [(e["text"], e["label"]) for e in entities] == [("Veldmark", "GPE")]
+
+
+def test_an_organisation_with_a_government_is_a_country():
+    body = "The vote was close. Norland’s government fell on Monday."
+    entities = annotate(load_pipeline(), [NlpInput("g", body, None, [(0, 0, 19), (1, 20, len(body))])]).entities.to_pylist()
+    assert [(e["text"], e["label"]) for e in entities] == [("Norland", "GPE")]

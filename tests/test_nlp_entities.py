@@ -323,3 +323,20 @@ def test_a_longer_product_or_law_that_speaks_is_an_organisation():
         ("Tamsin Water District", "ORG", "Tamsin Water District"),
         ("Dana and Sol", "PRODUCT", "Dana and Sol"),
     ]
+
+
+def test_place_after_the_port_of_spreads_to_its_untagged_mentions():
+    body = "Volumes at the port of Kelso rose. Kelso mayor Tom Ilves said so. Lenn-based Brackline Shipping agreed."
+    assert resolve_all(body, [
+        ("Kelso", "ORG", 0), ("Tom Ilves", "PERSON", 0), ("Brackline Shipping", "GPE", 0),
+    ]) == [
+        ("Kelso", "GPE", "Kelso"),
+        ("Kelso", "GPE", "Kelso"),
+        ("Tom Ilves", "PERSON", "Tom Ilves"),
+        ("Brackline Shipping", "ORG", "Brackline Shipping"),
+    ]
+
+
+def test_name_runs_skip_hyphenated_lower_case_words():
+    body = "Shares in Lenn-based Tamsin Foods fell."
+    assert resolve_all(body, [("Lenn", "GPE", 0)]) == [("Lenn", "GPE", "Lenn"), ("Tamsin Foods", "ORG", "Tamsin Foods")]
