@@ -299,7 +299,8 @@ ROLE_WORDS = frozenset(
     "singer songwriter musician composer conductor pianist guitarist rapper actor actress comedian "
     "dancer filmmaker producer player footballer cricketer golfer athlete philosopher politician "
     "businessman businesswoman entrepreneur banker investor physicist chemist biologist "
-    "mathematician astronomer explorer inventor priest monk".split()
+    "mathematician astronomer explorer inventor priest monk striker midfielder defender "
+    "goalkeeper winger batsman bowler jockey trainer quarterback pitcher referee umpire".split()
 )
 # Roles that are also common surnames: not stripped from the front of a name ("Baker Mayfield").
 SURNAME_LIKE_ROLES = frozenset(
@@ -319,7 +320,7 @@ ORG_WORDS = frozenset(
     "Enterprises Properties Resources Mining Petroleum Telecom Communications Consulting Associates "
     "Brands Retail Supermarkets Hotels Resorts Entertainment Publishing Herald Journal Tribune "
     "Chronicle Financial Securities Investments Construction Engineering Electric Chemicals Steel "
-    "Aviation Aerospace Healthcare Laboratories".split()
+    "Aviation Aerospace Healthcare Laboratories FC AFC Rovers Athletic Wanderers Albion".split()
 )
 ORG_OF_WORDS = frozenset({"Institute", "Chamber", "Department", "Ministry", "Office", "Bank", "Study", "House", "Friends", "Museum", "Order"})
 ORG_FIRST_WORDS = frozenset({"Café", "Cafe", "Bank", "University", "Hotel", "Restaurant"})
@@ -343,7 +344,8 @@ LEGAL_SUFFIXES = frozenset({"Ltd", "Limited", "Inc", "Inc.", "PLC", "plc", "LLC"
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|&)\s+)*[A-Z][\w'’-]*)+")
 _FUNCTION_WORDS = frozenset(
     "the a an in at on for from to by with of and but or as after before since when while if "
-    "this that these those its their his her our my your".split()
+    "this that these those its their his her our my your meanwhile however also still yet then "
+    "now later earlier today yesterday instead elsewhere separately overall indeed finally".split()
 )
 _WORD = re.compile(r"\S+")
 _LOWER_COMPOUND = re.compile(r"-[a-z]+$")
@@ -551,8 +553,8 @@ def _town_label(m: Mention, body: str, people: list[_Person]) -> str:
     if body.startswith(("'s", "’s"), m.end):
         return m.label
     before = body[max(0, m.start - 12) : m.start]
-    if _PLACE_PREPOSITION.search(before):
-        return "GPE"
+    if _PLACE_PREPOSITION.search(before) or before.endswith(" from "):
+        return "GPE"  # "at Saltmere", "a teacher from Pelham"
     if m.label != "LOC" and _DETERMINER_BEFORE.search(before) and _DETERMINER_NOUN.match(body[m.end : m.end + 12]):
         return "GPE"
     return m.label
@@ -677,7 +679,9 @@ def _role_names(mentions: list[Mention], body: str, ranges: list[tuple[int, int]
             s, e = match.start(2), match.end(2)
             overlapping = [m for m in mentions if m.start < e and s < m.end]
             if all(m.label == PERSON and s <= m.start and m.end <= e for m in overlapping):
-                added.append(Mention(s, e, match.group(2), PERSON))  # "chair Per Axelsson"
+                named = trim(Mention(s, e, match.group(2), PERSON))  # "chair Per Axelsson"
+                if named is not None:  # "Detective Constable Priya Nair" -> "Priya Nair"
+                    added.append(named)
                 replaced.update(id(m) for m in overlapping)
     return [m for m in mentions if id(m) not in replaced] + added
 

@@ -340,3 +340,18 @@ def test_place_after_the_port_of_spreads_to_its_untagged_mentions():
 def test_name_runs_skip_hyphenated_lower_case_words():
     body = "Shares in Lenn-based Tamsin Foods fell."
     assert resolve_all(body, [("Lenn", "GPE", 0)]) == [("Lenn", "GPE", "Lenn"), ("Tamsin Foods", "ORG", "Tamsin Foods")]
+
+
+def test_sports_clubs_roles_and_sentence_adverbs():
+    body = "Meanwhile Harbour City FC beat Kestrel Rovers. Striker Jonah Bell scored. A teacher from Pelham cheered."
+    assert resolve_all(body, [("FC", "ORG", 0), ("Striker Jonah Bell", "PERSON", 0), ("Pelham", "PERSON", 0)]) == [
+        ("Harbour City FC", "ORG", "Harbour City FC"),
+        ("Kestrel Rovers", "ORG", "Kestrel Rovers"),
+        ("Jonah Bell", "PERSON", "Jonah Bell"),
+        ("Pelham", "GPE", "Pelham"),
+    ]
+
+
+def test_name_after_a_role_loses_its_own_title():
+    body = "The detective Constable Priya Nair of the force said so."
+    assert resolve_all(body, []) == [("Priya Nair", "PERSON", "Priya Nair")]
