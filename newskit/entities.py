@@ -255,7 +255,7 @@ def _missed_mentions(mentions: list[Mention], names: set[str], label: str, body:
             if (k >= 0 and taken[k][1] > match.start()) or (k + 1 < len(taken) and taken[k + 1][0] < match.end()):
                 continue
             before = body[max(start, match.start() - 30) : match.start()].split()
-            if before and before[-1][:1].isupper() and not any(before[-1:] == [t[-1]] for t in TITLES):
+            if before and before[-1][:1].isupper() and before[-1][-1] not in ".!?:;\"”" and not any(before[-1:] == [t[-1]] for t in TITLES):
                 continue  # part of a longer capitalised name ("Hall Trump")
             added.append(Mention(match.start(), match.end(), match.group(1), label))
     return added
@@ -316,7 +316,7 @@ ORG_WORDS = frozenset(
     "Courier Motors Works Capital Holdings Industries Federation League Office Court Parliament "
     "Assembly Cooperative Co-operative Alliance Logistics Festival Marathon Library Libraries "
     "Chamber Fund Network Systems Technologies Labs Studios Brewery Bakery "
-    "Orchestra Team Shipping Energy Foods Pharmaceuticals Insurance Software Solutions Ventures "
+    "Orchestra Team Shipping Energy Foods Pharma Pharmaceuticals Insurance Software Solutions Ventures "
     "Enterprises Properties Resources Mining Petroleum Telecom Communications Consulting Associates "
     "Brands Retail Supermarkets Hotels Resorts Entertainment Publishing Herald Journal Tribune "
     "Chronicle Financial Securities Investments Construction Engineering Electric Chemicals Steel "
@@ -668,6 +668,26 @@ def _role_label(m: Mention, body: str) -> str:
     return m.label
 
 
+# Common nouns for kinds of organisation, which a name after them is one of ("campaign group
+# Breathe Easy", "the broadcaster Lenn FM").
+ORG_TYPE_NOUNS = frozenset(
+    "group charity firm company organisation organization agency union club band party campaign "
+    "association network startup start-up broadcaster newspaper publisher retailer bank insurer "
+    "airline supermarket chain developer operator carrier lender".split()
+)
+
+
+def _org_type_label(m: Mention, label: str, body: str) -> str:
+    """'campaign group Breathe Easy': a name right after a kind of organisation is one, unless it
+    starts with a given name."""
+    if label == "ORG" or label not in REPAIRABLE_LABELS | {PERSON} or body[m.start - 1 : m.start] != " ":
+        return label
+    before = body[max(0, m.start - 20) : m.start].split()
+    if not before or before[-1] not in ORG_TYPE_NOUNS or is_given_name(m.text.split()[0]):
+        return label
+    return "ORG"
+
+
 def _role_names(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
     """Names right after a role word that the model left untagged ("chair Per Axelsson")."""
     added: list[Mention] = []
@@ -712,10 +732,14 @@ def _generic_word(m: Mention) -> bool:
 
 def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
-    found = [t for t in (trim(p) for m in mentions for p in _split_places(m)) if t is not None and not _generic_word(t)]
+    found = [
+        t
+        for t in (trim(p) for m in mentions for s in _split_acronym(m) for p in _split_places(s))
+        if t is not None and not _generic_word(t)
+    ]
     if sentence_ranges:
         found = _role_names(_name_runs(found, body, sentence_ranges), body, sentence_ranges)
-    found = [replace(m, label=_role_label(m, body)) for m in found]
+    found = [replace(m, label=_org_type_label(m, _role_label(m, body), body)) for m in found]
     found = [_head_label_of(replace(m, label="LOC") if m.label == "FAC" else m) for m in found]
     found = [replace(m, label="EVENT") if " " in m.text and m.text.split()[-1] in EVENT_HEADS else m for m in found]
     people = _people(found)
@@ -734,7 +758,10 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     found = _towns_agree(found)
     if sentence_ranges:
         found += _missed_place_mentions(found, body, sentence_ranges)
+        acronyms = {m.text for m in found if m.label == "ORG" and _ACRONYM.match(m.text) and m.text not in COMMON_ACRONYMS}
+        found += _missed_mentions(found, acronyms, "ORG", body, sentence_ranges)  # "WHO director-general ..."
     found = [replace(m, label=_acting_label(m)) for m in found]
+    found = _short_org_names(found, people)
     expansions: dict[str, str] | None = None
     resolved = []
     for m in sorted(found, key=lambda m: m.start):
@@ -751,11 +778,26 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
             canonical = expansions.get(_acronym_letters(canonical), canonical)
         elif m.label == "ORG":
             canonical = _with_legal_suffix(canonical, found)
+            if " " not in canonical:
+                canonical = _full_org_names(found).get(canonical, canonical)
         resolved.append(replace(m, canonical=canonical))
     return resolved
 
 
 _AND = re.compile(r"\s+(?:and|&)\s+")
+_NAME_AND_ACRONYM = re.compile(r"^(.*\S)\s+\(([A-Z][A-Z.&]{1,9})\)?$")
+
+
+def _split_acronym(m: Mention) -> list[Mention]:
+    """'World Health Organization (WHO' tagged as one name is the name and its acronym."""
+    match = _NAME_AND_ACRONYM.match(m.text)
+    if match is None:
+        return [m]
+    acronym_start = m.start + match.start(2)
+    return [
+        replace(m, end=m.start + match.end(1), text=match.group(1)),
+        Mention(acronym_start, acronym_start + len(match.group(2)), match.group(2), m.label),
+    ]
 
 
 def _split_places(m: Mention) -> list[Mention]:
@@ -802,6 +844,32 @@ def _towns_agree(mentions: list[Mention]) -> list[Mention]:
     the model called it an organisation ("Belford councillor Ayesha Rahman")."""
     places = {m.text for m in mentions if m.label == "GPE" and " " not in m.text and not _ACRONYM.match(m.text)}
     return [replace(m, label="GPE") if m.label in ("ORG", "NORP") and m.text in places else m for m in mentions]
+
+
+def _full_org_names(mentions: list[Mention]) -> dict[str, str]:
+    """First word -> the organisation it starts, for names ending in an organisation word
+    ("Greystone" -> "Greystone Holdings"), when only one such organisation starts with it."""
+    full: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "ORG" and len(words) >= 2 and (words[-1] in ORG_WORDS or words[-1] in LEGAL_SUFFIXES):
+            full.setdefault(words[0], set()).add(" ".join(words))
+    return {first: names.pop() for first, names in full.items() if len(names) == 1}
+
+
+def _short_org_names(mentions: list[Mention], people: list[_Person]) -> list[Mention]:
+    """A one-word name that starts an organisation's name in the article is that organisation
+    ("Calder said" after "Calder Pharma"), unless it names a person or a place."""
+    full = _full_org_names(mentions)
+    if not full:
+        return mentions
+    people_words = {w for p in people for w in p.words}
+    return [
+        replace(m, label="ORG")
+        if " " not in m.text and m.text in full and m.label not in PLACE_LABELS and m.text not in people_words
+        else m
+        for m in mentions
+    ]
 
 
 def _with_legal_suffix(name: str, mentions: list[Mention]) -> str:

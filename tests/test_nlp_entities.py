@@ -355,3 +355,28 @@ def test_sports_clubs_roles_and_sentence_adverbs():
 def test_name_after_a_role_loses_its_own_title():
     body = "The detective Constable Priya Nair of the force said so."
     assert resolve_all(body, []) == [("Priya Nair", "PERSON", "Priya Nair")]
+
+
+def test_acronym_in_brackets_inside_a_span_and_its_untagged_repeats():
+    body = "The World Health Organization (WHO) warned on Monday. WHO director-general Tomas Brenner will visit."
+    assert resolve_all(body, [("The World Health Organization (WHO", "ORG", 0), ("Tomas Brenner", "PERSON", 0)]) == [
+        ("World Health Organization", "ORG", "World Health Organization"),
+        ("WHO", "ORG", "World Health Organization"),
+        ("WHO", "ORG", "World Health Organization"),
+        ("Tomas Brenner", "PERSON", "Tomas Brenner"),
+    ]
+
+
+def test_short_name_of_an_organisation_and_a_name_after_a_kind_of_organisation():
+    body = "Calder Pharma raised prices. Calder said it would cooperate. Patients' group Breathe Easy objected."
+    calder = body.index("Calder said")
+    mentions = [
+        mention(body, "Calder Pharma", "PERSON"),
+        Mention(calder, calder + 6, "Calder", "PERSON", role="speaker"),
+        mention(body, "Breathe Easy", "PERSON"),
+    ]
+    assert by_text(resolve_mentions(mentions, body, [(0, len(body))])) == [
+        ("Calder Pharma", "ORG", "Calder Pharma"),
+        ("Calder", "ORG", "Calder Pharma"),
+        ("Breathe Easy", "ORG", "Breathe Easy"),
+    ]
