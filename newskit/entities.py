@@ -22,7 +22,7 @@ import numpy
 from spacy.attrs import ENT_TYPE, POS
 from spacy.parts_of_speech import PROPN as PROPN_POS
 
-from newskit.gazetteer import is_given_name, is_known_place
+from newskit.gazetteer import is_given_name, is_known_place, is_major_place
 
 PERSON = "PERSON"
 # Labels a person's name is often mis-tagged with.
@@ -523,7 +523,9 @@ def _place_label(m: Mention, body: str, people: list[_Person]) -> str:
         return m.label
     if m.label == PERSON:
         person = _person_for(m.text, m.start, people)
-        if (person is None or person.full == m.text) and m.role not in ("speaker", "person_subject") and not _WHO.match(body[m.end : m.end + 8]):
+        # a region's name is often a person's too ("Devon", "Bono"): only where no subject stands
+        quiet = m.role == "" or is_major_place(m.text)
+        if (person is None or person.full == m.text) and quiet and m.role not in ("speaker", "person_subject") and not _WHO.match(body[m.end : m.end + 8]):
             return "GPE"
     if m.label == "ORG":
         before = body[max(0, m.start - 20) : m.start]
@@ -569,12 +571,12 @@ def _is_state(m: Mention, people: list[_Person]) -> bool:
 def _given_name_label(m: Mention, body: str) -> str:
     """A two- or three-word name that starts with a given name and has no organisation or place
     word ("Yusuf Ardent" tagged ORG) is a person, and so is a lone given name ("Odile")."""
-    if m.label not in REPAIRABLE_LABELS | {"LAW"} or m.label == "NORP":
+    if m.label not in REPAIRABLE_LABELS | {"LAW"} or m.label == "NORP" or _is_event(m.text):
         return m.label
     words = m.text.split()
     if len(words) == 1:
         before = body[max(0, m.start - 12) : m.start]
-        if m.label != "LAW" and is_given_name(m.text, min_locales=2) and not (_PLACE_PREPOSITION.search(before) or _NOT_A_NAME_BEFORE.search(before)):
+        if m.label != "LAW" and is_given_name(m.text, min_locales=2) and not is_known_place(m.text) and not (_PLACE_PREPOSITION.search(before) or _NOT_A_NAME_BEFORE.search(before)):
             return PERSON  # "Odile" tagged ORG
         return m.label
     if not 2 <= len(words) <= 3 or not is_given_name(words[0]) or is_known_place(m.text) or not _NAME_WORDS.isdisjoint(words[1:]):
@@ -717,6 +719,16 @@ def _surname_label(m: Mention, names: set[str], given_names: set[str], surnames:
     return m.label
 
 
+# First words of names of storms.
+EVENT_FIRST_WORDS = frozenset({"Storm", "Hurricane", "Typhoon", "Cyclone"})
+
+
+def _is_event(name: str) -> bool:
+    """'Lenn Valley Cup', 'Storm Ingrid': names of events, shows and storms."""
+    words = name.split()
+    return len(words) > 1 and (words[-1] in EVENT_HEADS or words[0] in EVENT_FIRST_WORDS)
+
+
 # Common nouns that are capitalised on their own ("the Government") without naming anything.
 GENERIC_NOUNS = frozenset("government administration state city town county country nation region".split())
 
@@ -741,7 +753,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
         found = _role_names(_name_runs(found, body, sentence_ranges), body, sentence_ranges)
     found = [replace(m, label=_org_type_label(m, _role_label(m, body), body)) for m in found]
     found = [_head_label_of(replace(m, label="LOC") if m.label == "FAC" else m) for m in found]
-    found = [replace(m, label="EVENT") if " " in m.text and m.text.split()[-1] in EVENT_HEADS else m for m in found]
+    found = [replace(m, label="EVENT") if _is_event(m.text) else m for m in found]
     people = _people(found)
     names = {p.full for p in people} | {p.words[-1] for p in people}
     given_names = {p.words[0] for p in people}
@@ -802,8 +814,9 @@ def _split_acronym(m: Mention) -> list[Mention]:
 
 def _split_places(m: Mention) -> list[Mention]:
     """'Millbrook and Harrowby Point' tagged as one place is two places ("Trinidad and Tobago",
-    a known place, stays whole)."""
-    if m.label not in PLACE_LABELS or _AND.search(m.text) is None or is_known_place(m.text):
+    a known place, stays whole); so is 'Exeter and Penzance' tagged as anything when one of them
+    is a known place."""
+    if _AND.search(m.text) is None or is_known_place(m.text):
         return [m]
     parts, pos = [], 0
     for separator in [*_AND.finditer(m.text), None]:
@@ -811,10 +824,13 @@ def _split_places(m: Mention) -> list[Mention]:
         text = m.text[pos:end]
         if not text[:1].isupper():
             return [m]
-        part = replace(m, start=m.start + pos, end=m.start + end, text=text)
-        parts.append(replace(part, label=_head_label(part)))
+        parts.append(replace(m, start=m.start + pos, end=m.start + end, text=text))
         pos = separator.end() if separator else end
-    return parts
+    if m.label not in PLACE_LABELS:
+        if not any(is_known_place(p.text) for p in parts):
+            return [m]
+        parts = [replace(p, label="GPE") for p in parts]
+    return [replace(p, label=_head_label(p)) for p in parts]
 
 
 # Labels of names that cannot say anything: a longer one that speaks is an organisation.
@@ -866,7 +882,7 @@ def _short_org_names(mentions: list[Mention], people: list[_Person]) -> list[Men
     people_words = {w for p in people for w in p.words}
     return [
         replace(m, label="ORG")
-        if " " not in m.text and m.text in full and m.label not in PLACE_LABELS and m.text not in people_words
+        if " " not in m.text and m.text in full and m.label not in PLACE_LABELS | {"NORP"} and m.text not in people_words
         else m
         for m in mentions
     ]

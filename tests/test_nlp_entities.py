@@ -380,3 +380,27 @@ def test_short_name_of_an_organisation_and_a_name_after_a_kind_of_organisation()
         ("Calder", "ORG", "Calder Pharma"),
         ("Breathe Easy", "ORG", "Breathe Easy"),
     ]
+
+
+def test_storms_counties_and_two_towns_tagged_as_one_organisation():
+    body = "Storm Ingrid hit Cornwall. Trains between Exeter and Penhallow stopped. Marks and Sparrow shut."
+    assert resolve_all(body, [
+        ("Storm Ingrid", "PERSON", 0), ("Cornwall", "PERSON", 0), ("Exeter and Penhallow", "ORG", 0),
+        ("Marks and Sparrow", "ORG", 0),
+    ]) == [
+        ("Storm Ingrid", "EVENT", "Storm Ingrid"),
+        ("Cornwall", "GPE", "Cornwall"),
+        ("Exeter", "GPE", "Exeter"),
+        ("Penhallow", "GPE", "Penhallow"),
+        ("Marks and Sparrow", "ORG", "Marks and Sparrow"),
+    ]
+
+
+def test_a_region_that_is_also_a_name_stays_a_person_as_a_subject():
+    body = "Devon is one of those players. The warning covers Devon."
+    devon = body.index("Devon")
+    mentions = [
+        Mention(devon, devon + 5, "Devon", "PERSON", role="subject"),
+        Mention(body.rindex("Devon"), body.rindex("Devon") + 5, "Devon", "PERSON"),
+    ]
+    assert [m.label for m in resolve_mentions(mentions, body)] == ["PERSON", "GPE"]

@@ -6,7 +6,7 @@ from newskit.gazetteer import given_names, is_given_name, is_known_place, known_
 
 
 def test_known_places_are_countries_states_and_big_cities():
-    for place in ("France", "Texas", "Europe", "Brisbane", "Rotterdam", "United States"):
+    for place in ("France", "Texas", "Europe", "Rotterdam", "United States", "Cornwall", "Queensland"):
         assert is_known_place(place), place
     for not_a_place in ("Saltmere", "Trump", "Google", "brisbane"):
         assert not is_known_place(not_a_place), not_a_place
