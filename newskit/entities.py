@@ -15,7 +15,7 @@ it fixes in a small statistical model's output:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from dataclasses import dataclass, replace
 
 import numpy
@@ -239,26 +239,39 @@ def _missed_place_mentions(mentions: list[Mention], body: str, ranges: list[tupl
     return _missed_mentions(mentions, names, "GPE", body, ranges)
 
 
+_CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
+
+
 def _missed_mentions(mentions: list[Mention], names: set[str], label: str, body: str, ranges: list[tuple[int, int]]) -> list[Mention]:
     """Untagged occurrences of `names` in the sentence ranges that are not part of a longer
-    capitalised name, as mentions with `label`."""
-    names = {n for n in names if len(n) >= 3}
-    if not names:
-        return []
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])(?!\s+[A-Z])")
+    capitalised name, as mentions with `label` (longer names first)."""
     taken = sorted((m.start, m.end) for m in mentions)
-    starts = [s for s, _ in taken]
-    added = []
-    for start, end in ranges:
-        for match in pattern.finditer(body, start, end):
-            k = bisect_right(starts, match.start()) - 1
-            if (k >= 0 and taken[k][1] > match.start()) or (k + 1 < len(taken) and taken[k + 1][0] < match.end()):
-                continue
-            before = body[max(start, match.start() - 30) : match.start()].split()
-            if before and before[-1][:1].isupper() and before[-1][-1] not in ".!?:;\"”" and not any(before[-1:] == [t[-1]] for t in TITLES):
-                continue  # part of a longer capitalised name ("Hall Trump")
-            added.append(Mention(match.start(), match.end(), match.group(1), label))
+    added: list[Mention] = []
+    for name in sorted((n for n in names if len(n) >= 3), key=len, reverse=True):
+        for start, end in ranges:
+            at = body.find(name, start, end)
+            while at >= 0:
+                stop = at + len(name)
+                if _free_standing(body, at, stop, start) and not _overlaps(taken, at, stop):
+                    added.append(Mention(at, stop, name, label))
+                    insort(taken, (at, stop))
+                at = body.find(name, stop, end)
     return added
+
+
+def _free_standing(body: str, at: int, stop: int, sentence_start: int) -> bool:
+    """Whether body[at:stop] is a whole word that no other capitalised word continues ("Hall Trump")."""
+    if (at > 0 and (body[at - 1].isalnum() or body[at - 1] in "_.-")) or (stop < len(body) and (body[stop].isalnum() or body[stop] in "_-")):
+        return False
+    if _CAPITALISED_NEXT.match(body, stop):
+        return False
+    before = body[max(sentence_start, at - 30) : at].split()
+    return not (before and before[-1][:1].isupper() and before[-1][-1] not in ".!?:;\"”" and not any(before[-1:] == [t[-1]] for t in TITLES))
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    k = bisect_right(taken, (start, end)) - 1
+    return (k >= 0 and taken[k][1] > start) or (k + 1 < len(taken) and taken[k + 1][0] < end)
 
 
 SPEECH_VERBS = frozenset(
@@ -775,6 +788,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     found = [replace(m, label=_acting_label(m)) for m in found]
     found = _short_org_names(found, people)
     expansions: dict[str, str] | None = None
+    full_org_names: dict[str, str] | None = None
     resolved = []
     for m in sorted(found, key=lambda m: m.start):
         canonical = " ".join(m.text.split())
@@ -791,7 +805,9 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
         elif m.label == "ORG":
             canonical = _with_legal_suffix(canonical, found)
             if " " not in canonical:
-                canonical = _full_org_names(found).get(canonical, canonical)
+                if full_org_names is None:
+                    full_org_names = _full_org_names(found)
+                canonical = full_org_names.get(canonical, canonical)
         resolved.append(replace(m, canonical=canonical))
     return resolved
 
