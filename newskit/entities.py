@@ -759,7 +759,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
     found = [
         t
-        for t in (trim(p) for m in mentions for s in _split_acronym(m) for p in _split_places(s))
+        for t in (trim(p) for m in mentions for s in _split_acronym(m) for i in _split_in_place(s) for p in _split_places(i))
         if t is not None and not _generic_word(t)
     ]
     if sentence_ranges:
@@ -814,6 +814,22 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
 
 _AND = re.compile(r"\s+(?:and|&)\s+")
 _NAME_AND_ACRONYM = re.compile(r"^(.*\S)\s+\(([A-Z][A-Z.&]{1,9})\)?$")
+
+
+_IN = re.compile(r"\s+in\s+(?=[A-Z])")
+
+
+def _split_in_place(m: Mention) -> list[Mention]:
+    """'Riverside Bakery in Dunmere' tagged as one name is an organisation (or building) and the
+    place it is in, when the first part ends in an organisation or place word."""
+    match = _IN.search(m.text)
+    if match is None:
+        return [m]
+    head = replace(m, end=m.start + match.start(), text=m.text[: match.start()])
+    label = _head_label(replace(head, label="RUN"))
+    if label not in ("ORG", "LOC") or " " not in head.text:
+        return [m]
+    return [replace(head, label=label), Mention(m.start + match.end(), m.end, m.text[match.end() :], "GPE")]
 
 
 def _split_acronym(m: Mention) -> list[Mention]:

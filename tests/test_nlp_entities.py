@@ -404,3 +404,12 @@ def test_a_region_that_is_also_a_name_stays_a_person_as_a_subject():
         Mention(body.rindex("Devon"), body.rindex("Devon") + 5, "Devon", "PERSON"),
     ]
     assert [m.label for m in resolve_mentions(mentions, body)] == ["PERSON", "GPE"]
+
+
+def test_organisation_in_a_place_tagged_as_one_name_is_split():
+    body = "Mr Okoro has run the Riverside Bakery in Dunmere for years. He read Love in Winter."
+    assert resolve_all(body, [("Riverside Bakery in Dunmere", "WORK_OF_ART", 0), ("Love in Winter", "WORK_OF_ART", 0)]) == [
+        ("Riverside Bakery", "ORG", "Riverside Bakery"),
+        ("Dunmere", "GPE", "Dunmere"),
+        ("Love in Winter", "WORK_OF_ART", "Love in Winter"),
+    ]
