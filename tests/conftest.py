@@ -7,10 +7,6 @@ import pytest
 from pipelines.settings import NewsSettings
 from tests.landing_fixture import write_landing
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-
-
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     return write_landing(tmp_path / "scrapes")
