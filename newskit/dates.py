@@ -63,10 +63,15 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _year_for_month(month: int, published: date | None) -> int | None:
+def _year_for_month(month: int, published: date | None, prefer_future: bool = False) -> int | None:
+    """The year of a month named without one: the latest such month up to `_MAX_MONTHS_AHEAD`
+    ahead, or the next one not before the publication month when the clause is about the future
+    ("work should finish by June")."""
     if published is None:
         return None
     year = published.year
+    if prefer_future:
+        return year if month >= published.month else year + 1
     if _month_start(year, month) > _add_months(published, _MAX_MONTHS_AHEAD):
         year -= 1
     return year
@@ -149,7 +154,7 @@ def resolve_date(text: str, published: date | None, prefer_future: bool = False)
         match = pattern.match(expr)
         if match:
             month = MONTHS[match.group(month_group)]
-            year = int(match.group(year_group)) if match.group(year_group) else _year_for_month(month, published)
+            year = int(match.group(year_group)) if match.group(year_group) else _year_for_month(month, published, prefer_future)
             if year is None:
                 return None
             value = _safe_date(year, month, int(match.group(day_group)))
@@ -169,7 +174,7 @@ def resolve_date(text: str, published: date | None, prefer_future: bool = False)
         elif modifier == "this":
             year = published.year
         else:
-            year = _year_for_month(month, published)
+            year = _year_for_month(month, published, prefer_future)
         return ResolvedDate(_month_start(year, month), MONTH)
 
     match = _YEAR_ONLY.match(expr)

@@ -465,6 +465,8 @@ def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
         while end - 1 > i and doc[end - 1].lower_ in ("and", "a", "an", "of", "-"):
             end -= 1
         figure = _figure_at(doc, i, end, published)
+        if figure is not None and figure.kind == DURATION and _before_ago(doc, figure):
+            figure = None  # "two weeks ago" is a date, found with the dates
         if figure is not None:
             figures.append(figure)
             span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
@@ -474,6 +476,11 @@ def find_figures(doc: Doc, published: date | None = None) -> list[Figure]:
     figures.extend(_date_figures(doc, used, published))
     figures.sort(key=lambda f: f.start)
     return figures
+
+
+def _before_ago(doc: Doc, figure: Figure) -> bool:
+    span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+    return span is not None and span.end < len(doc) and doc[span.end].lower_ == "ago"
 
 
 def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure | None:

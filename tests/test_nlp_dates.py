@@ -61,3 +61,9 @@ def test_vague_mentions_do_not_resolve(text):
 def test_relative_mentions_need_a_publication_date():
     assert resolve_date("Friday", None) is None
     assert resolve_date("March 2023", None).value == date(2023, 3, 1)
+
+
+def test_future_clause_takes_the_coming_month():
+    assert resolve_date("in May", date(2025, 8, 13), prefer_future=True).value == date(2026, 5, 1)
+    assert resolve_date("in August", date(2025, 8, 13), prefer_future=True).value == date(2025, 8, 1)
+    assert resolve_date("May 3", date(2025, 8, 13), prefer_future=True).value == date(2026, 5, 3)

@@ -151,3 +151,15 @@ def test_dates_are_resolved_in_context(nlp):
     figures = find_figures(nlp("The company said last month that it would close in March 2026."), PUBLISHED)
     dates = [(f.text, f.date_value, f.date_grain) for f in figures if f.kind == "date"]
     assert dates == [("last month", date(2025, 7, 1), "month"), ("March 2026", date(2026, 3, 1), "month")]
+
+
+def test_ago_is_a_date_not_a_duration(nlp):
+    figures = find_figures(nlp("The vote took place two weeks ago."), PUBLISHED)
+    assert [(f.text, f.kind, f.date_value) for f in figures] == [("two weeks ago", "date", date(2025, 8, 2))]
+
+
+def test_future_clause_puts_a_month_ahead(nlp):
+    finish = only_figure(nlp, "Work will finish by the end of May.", "date")
+    assert (finish.date_value, finish.date_grain) == (date(2026, 5, 1), "month")
+    opened = only_figure(nlp, "The bridge opened in May.", "date")
+    assert opened.date_value == date(2025, 5, 1)
