@@ -759,7 +759,7 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
     """Trimmed, label-repaired mentions (plus missed names) with canonical names, in text order."""
     found = [
         t
-        for t in (trim(p) for m in mentions for s in _split_acronym(m) for i in _split_in_place(s) for p in _split_places(i))
+        for t in (trim(p) for m in mentions for p in _split_joined(m))
         if t is not None and not _generic_word(t)
     ]
     if sentence_ranges:
@@ -786,9 +786,9 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
         acronyms = {m.text for m in found if m.label == "ORG" and _ACRONYM.match(m.text) and m.text not in COMMON_ACRONYMS}
         found += _missed_mentions(found, acronyms, "ORG", body, sentence_ranges)  # "WHO director-general ..."
     found = [replace(m, label=_acting_label(m)) for m in found]
-    found = _short_org_names(found, people)
+    full_org_names = _full_org_names(found)
+    found = _short_org_names(found, people, full_org_names)
     expansions: dict[str, str] | None = None
-    full_org_names: dict[str, str] | None = None
     resolved = []
     for m in sorted(found, key=lambda m: m.start):
         canonical = " ".join(m.text.split())
@@ -805,8 +805,6 @@ def resolve_mentions(mentions: list[Mention], body: str, sentence_ranges: list[t
         elif m.label == "ORG":
             canonical = _with_legal_suffix(canonical, found)
             if " " not in canonical:
-                if full_org_names is None:
-                    full_org_names = _full_org_names(found)
                 canonical = full_org_names.get(canonical, canonical)
         resolved.append(replace(m, canonical=canonical))
     return resolved
@@ -817,6 +815,12 @@ _NAME_AND_ACRONYM = re.compile(r"^(.*\S)\s+\(([A-Z][A-Z.&]{1,9})\)?$")
 
 
 _IN = re.compile(r"\s+in\s+(?=[A-Z])")
+
+
+def _split_joined(m: Mention) -> list[Mention]:
+    """The names one model span joined: a name and its bracketed acronym, an organisation and
+    the place it is in, two places."""
+    return [p for a in _split_acronym(m) for i in _split_in_place(a) for p in _split_places(i)]
 
 
 def _split_in_place(m: Mention) -> list[Mention]:
@@ -905,10 +909,10 @@ def _full_org_names(mentions: list[Mention]) -> dict[str, str]:
     return {first: names.pop() for first, names in full.items() if len(names) == 1}
 
 
-def _short_org_names(mentions: list[Mention], people: list[_Person]) -> list[Mention]:
-    """A one-word name that starts an organisation's name in the article is that organisation
-    ("Calder said" after "Calder Pharma"), unless it names a person or a place."""
-    full = _full_org_names(mentions)
+def _short_org_names(mentions: list[Mention], people: list[_Person], full: dict[str, str]) -> list[Mention]:
+    """A one-word name that starts an organisation's name in the article (`full`, from
+    `_full_org_names`) is that organisation ("Calder said" after "Calder Pharma"), unless it
+    names a person or a place."""
     if not full:
         return mentions
     people_words = {w for p in people for w in p.words}
