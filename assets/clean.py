@@ -21,7 +21,7 @@ from newskit.extract import EXTRACTOR_VERSION
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
-_FINGERPRINT = "newskit.template_rows.fingerprint"
+TEMPLATE_ROWS_FINGERPRINT = "newskit.template_rows.fingerprint"
 _EXTRACTED_COLUMNS = ["scrape_id", "source", "url", "canonical_url", "site", "blocks"]
 SPAN = pa.struct([("sentence_no", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32())])
 CLEANED_SCHEMA = pa.schema(
@@ -71,7 +71,7 @@ def _raw_fingerprint(lake: Path, day: date) -> str:
 
 
 def _store_template_rows(lake: Path, day: date, fingerprint: str, rows: list[dict]) -> pa.Table:
-    table = pa.Table.from_pylist(rows, schema=TEMPLATE_ROW_SCHEMA.with_metadata({_FINGERPRINT: fingerprint}))
+    table = pa.Table.from_pylist(rows, schema=TEMPLATE_ROW_SCHEMA.with_metadata({TEMPLATE_ROWS_FINGERPRINT: fingerprint}))
     write_table(stage_file(lake, "template_keys", day), table)
     return table
 
@@ -96,7 +96,7 @@ def window_day_template_rows(lake: Path, day: date) -> pa.Table:
     this code version, else recomputed from its raw scrapes (and stored)."""
     fingerprint = _raw_fingerprint(lake, day)
     path = stage_file(lake, "template_keys", day)
-    if path.exists() and (pq.read_schema(path).metadata or {}).get(_FINGERPRINT.encode()) == fingerprint.encode():
+    if path.exists() and (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == fingerprint.encode():
         return pq.read_table(path)
     raw = stage_file(lake, "raw_scrapes", day)
     if not raw.exists():
