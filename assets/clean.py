@@ -14,7 +14,7 @@ from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, wri
 from assets.extract import RAW_COLUMNS, extracted_row
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
-from newskit.clean import TEMPLATE_KEYS_VERSION, TEMPLATE_MIN_STORIES, TEMPLATE_ROW_SCHEMA, learn_site_templates, template_row
+from newskit.clean import TEMPLATE_KEYS_VERSION, TEMPLATE_ROW_SCHEMA, learn_site_templates, template_row
 from newskit.blocks import Block
 from newskit.dedup import version_key
 from newskit.extract import EXTRACTOR_VERSION
@@ -105,16 +105,14 @@ def window_day_template_rows(lake: Path, day: date) -> pa.Table:
     return _store_template_rows(lake, day, fingerprint, _template_rows(extracted))
 
 
-def site_templates(
-    lake: Path, day: date, lookback_days: int, min_stories: int = TEMPLATE_MIN_STORIES
-) -> dict[str, frozenset[str]]:
-    """Paragraph and sentence keys seen in `min_stories` or more distinct stories of a site over
+def site_templates(lake: Path, day: date, lookback_days: int) -> dict[str, frozenset[str]]:
+    """Paragraph and sentence keys seen in `TEMPLATE_MIN_STORIES` or more distinct stories of a site over
     the day and the `lookback_days` days before it: a function of those days' raw scrapes alone,
     whichever days were extracted before (never read from the warehouse file)."""
     rows = write_day_template_rows(lake, day)
     earlier = [window_day_template_rows(lake, day - timedelta(days=n)) for n in range(1, lookback_days + 1)]
     window = [table.replace_schema_metadata(None) for table in (rows, *earlier)]
-    return learn_site_templates(pa.concat_tables(window), min_stories)
+    return learn_site_templates(pa.concat_tables(window))
 
 
 @dg.asset(partitions_def=daily_partitions, group_name="transform", deps=["extracted"])

@@ -82,20 +82,21 @@ def known_pages(scrapes: pa.Table, fetch_log: pa.Table) -> dict[str, KnownPage]:
             pa.table({"key": scrapes["source"], "fetched_at": scrapes["fetched_at"], "sha256": scrapes["sha256"]}).filter(web),
         ]
     ).filter(pc.is_valid(pc.field("key")))
-    latest: dict[str, tuple[datetime, str | None]] = {}
-    for row in keys.sort_by([("fetched_at", "ascending"), ("sha256", "ascending")]).to_pylist():
-        latest[row["key"]] = (row["fetched_at"], row["sha256"])
+    latest = keys.sort_by([("fetched_at", "ascending"), ("sha256", "ascending")]).group_by("key", use_threads=False).aggregate(
+        [("fetched_at", "last"), ("sha256", "last")]
+    )
     ok = fetch_log.filter((pc.field("status") == 200) & pc.is_null(pc.field("error")))
-    pages = ok.filter(pc.field("purpose") == "page").sort_by("fetched_at")
-    fetched = {row["url"]: row["fetched_at"] for row in pages.select(["url", "fetched_at"]).to_pylist()}
+    pages = ok.filter(pc.field("purpose") == "page").group_by("url").aggregate([("fetched_at", "max")])
+    fetched = dict(zip(pages["url"].to_pylist(), pages["fetched_at_max"].to_pylist()))
     validated = ok.filter(pc.is_valid(pc.field("etag")) | pc.is_valid(pc.field("last_modified"))).sort_by("fetched_at")
     validators = {
         row["url"]: (row["etag"], row["last_modified"])
         for row in validated.select(["url", "etag", "last_modified"]).to_pylist()
     }
+    columns = (latest[c].to_pylist() for c in ("key", "fetched_at_last", "sha256_last"))
     return {
         key: KnownPage(max(stored_at, fetched.get(key, stored_at)), *validators.get(key, (None, None)), sha256)
-        for key, (stored_at, sha256) in latest.items()
+        for key, stored_at, sha256 in zip(*columns)
     }
 
 
