@@ -1,23 +1,28 @@
 """cleaned: boilerplate removed, captions and credits split off, body segmented with offsets."""
 
 
+import hashlib
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
+from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, write_table
+from assets.extract import RAW_COLUMNS, extracted_row
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
-from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
+from newskit.clean import TEMPLATE_KEYS_VERSION, TEMPLATE_ROW_SCHEMA, learn_site_templates, template_row
 from newskit.blocks import Block
+from newskit.dedup import version_key
+from newskit.extract import EXTRACTOR_VERSION
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
-TEMPLATE_KEYS_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.string()), ("scrape_id", pa.string())])
+TEMPLATE_ROWS_FINGERPRINT = "newskit.template_rows.fingerprint"
+_EXTRACTED_COLUMNS = ["scrape_id", "source", "url", "canonical_url", "site", "blocks"]
 SPAN = pa.struct([("sentence_no", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32())])
 CLEANED_SCHEMA = pa.schema(
     [
@@ -47,38 +52,67 @@ def article_site(row: dict) -> str | None:
     return site_from_url(row.get("canonical_url")) or site_from_url(row.get("url")) or row.get("site")
 
 
-def _count_template_keys(lake: Path, day: date) -> Path:
-    """Write (site, key, scrape) for the day's body paragraphs and their long sentences: the template history."""
+def _template_rows(extracted_rows) -> list[dict]:
+    rows = []
+    for row in extracted_rows:
+        bodies = [b["text"] for b in row.get("blocks") or [] if b["kind"] == "body"]
+        story = version_key(row.get("canonical_url"), row.get("url"), row.get("source"))
+        if found := template_row(row["scrape_id"], article_site(row), story, bodies):
+            rows.append(found)
+    return rows
+
+
+def _raw_fingerprint(lake: Path, day: date) -> str:
+    """Which raw scrapes a day holds and which code counted them: stored template rows are used
+    only while both are unchanged."""
+    path = stage_file(lake, "raw_scrapes", day)
+    ids = sorted(set(pq.read_table(path, columns=["scrape_id"])["scrape_id"].to_pylist())) if path.exists() else []
+    return hashlib.sha256("\n".join([TEMPLATE_KEYS_VERSION, EXTRACTOR_VERSION, *ids]).encode("utf-8")).hexdigest()
+
+
+def _store_template_rows(lake: Path, day: date, fingerprint: str, rows: list[dict]) -> pa.Table:
+    table = pa.Table.from_pylist(rows, schema=TEMPLATE_ROW_SCHEMA.with_metadata({TEMPLATE_ROWS_FINGERPRINT: fingerprint}))
+    write_table(stage_file(lake, "template_keys", day), table)
+    return table
+
+
+def _extract_for_templates(raw: dict) -> dict:
+    """A window day that was never extracted (or by another extractor version) is extracted here,
+    as its own run would; a scrape that cannot be read adds no keys (its own run quarantines it)."""
+    try:
+        return extracted_row(raw)
+    except Exception:
+        return {"scrape_id": raw["scrape_id"]}
+
+
+def write_day_template_rows(lake: Path, day: date) -> pa.Table:
+    """The day's template rows, from its `extracted` stage (written by this run)."""
+    extracted = iter_rows(stage_file(lake, "extracted", day), _EXTRACTED_COLUMNS)
+    return _store_template_rows(lake, day, _raw_fingerprint(lake, day), _template_rows(extracted))
+
+
+def window_day_template_rows(lake: Path, day: date) -> pa.Table:
+    """An earlier day's template rows: the stored ones while they match that day's raw scrapes and
+    this code version, else recomputed from its raw scrapes (and stored)."""
+    fingerprint = _raw_fingerprint(lake, day)
     path = stage_file(lake, "template_keys", day)
-    with ParquetSink(path, TEMPLATE_KEYS_SCHEMA) as sink:
-        for row in iter_rows(stage_file(lake, "extracted", day), ["scrape_id", "url", "canonical_url", "site", "blocks"]):
-            site = article_site(row)
-            if not site or not row["blocks"]:
-                continue
-            keys = {k for b in row["blocks"] if b["kind"] == "body" for k in template_keys(b["text"])}
-            sink.write_rows([{"site": site, "key": k, "scrape_id": row["scrape_id"]} for k in keys])
-    return path
+    if path.exists() and (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == fingerprint.encode():
+        return pq.read_table(path)
+    raw = stage_file(lake, "raw_scrapes", day)
+    if not raw.exists():
+        return TEMPLATE_ROW_SCHEMA.empty_table()
+    extracted = (_extract_for_templates(r) for r in iter_rows(raw, RAW_COLUMNS))
+    return _store_template_rows(lake, day, fingerprint, _template_rows(extracted))
 
 
-def site_templates(lake: Path, day: date, min_articles: int = TEMPLATE_MIN_ARTICLES) -> dict[str, frozenset[str]]:
-    """Paragraph and sentence keys seen in `min_articles` or more articles of a site, over days up to `day`.
-
-    Read from the lake with an in-memory DuckDB, never from the warehouse file.
-    """
-    con = duckdb.connect()
-    rows = con.execute(
-        """
-        SELECT site, key FROM read_parquet(?, hive_partitioning = true)
-        WHERE partition_date <= ?
-        GROUP BY site, key HAVING count(DISTINCT scrape_id) >= ?
-        """,
-        [stage_history_glob(lake, "template_keys"), day, min_articles],
-    ).fetchall()
-    con.close()
-    templates: dict[str, set[str]] = defaultdict(set)
-    for site, key in rows:
-        templates[site].add(key)
-    return {site: frozenset(keys) for site, keys in templates.items()}
+def site_templates(lake: Path, day: date, lookback_days: int) -> dict[str, frozenset[str]]:
+    """Paragraph and sentence keys seen in `TEMPLATE_MIN_STORIES` or more distinct stories of a site over
+    the day and the `lookback_days` days before it: a function of those days' raw scrapes alone,
+    whichever days were extracted before (never read from the warehouse file)."""
+    rows = write_day_template_rows(lake, day)
+    earlier = [window_day_template_rows(lake, day - timedelta(days=n)) for n in range(1, lookback_days + 1)]
+    window = [table.replace_schema_metadata(None) for table in (rows, *earlier)]
+    return learn_site_templates(pa.concat_tables(window))
 
 
 @dg.asset(partitions_def=daily_partitions, group_name="transform", deps=["extracted"])
@@ -86,8 +120,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     """Clean article bodies, paragraphs (body, caption, credit) and sentences with offsets."""
     day = partition_day(context)
     lake = settings.lake
-    _count_template_keys(lake, day)
-    templates = site_templates(lake, day)
+    templates = site_templates(lake, day, settings.template_lookback_days)
     removed_by_reason: dict[str, int] = defaultdict(int)
     outputs = {
         "articles": ParquetSink(stage_file(lake, "cleaned_articles", day), CLEANED_SCHEMA),
@@ -122,6 +155,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             "paragraphs": outputs["paragraphs"].rows,
             "sentences": outputs["sentences"].rows,
             "sites_with_templates": len(templates),
+            "template_window": f"{day - timedelta(days=settings.template_lookback_days)} .. {day}",
             "boilerplate_removed": dict(removed_by_reason),
         }
     )

@@ -5,8 +5,8 @@ fetched_at, then article_id; missing dates last), so the links depend only on th
 never on the order in which days were loaded: a backfill of an earlier day re-points them.
 
 - exact: the same normalised body (whitespace, case, curly quotes and dashes folded).
-- version: same canonical URL from the same host, different text: an update or correction of
-  the same article (unless the first article of that URL is itself a copy and the update is still
+- version: same canonical URL from the same host (for scrapes without a URL: the same source),
+  different text: an update or correction of the same article (unless the first article of that URL is itself a copy and the update is still
   near its original: then it is a near duplicate of that original).
 - near: MinHash of word shingles, Jaccard estimate >= `near_threshold` against an earlier
   article (syndicated copies with another template, headline, edits, paragraphs added/dropped).
@@ -116,12 +116,14 @@ def canonical_url_key(url: str | None) -> str | None:
     return urlunsplit(("", host, path, query, ""))
 
 
-def version_key(canonical_url: str | None, url: str | None) -> str | None:
+def version_key(canonical_url: str | None, url: str | None, source: str | None = None) -> str | None:
     """Same canonical URL fetched from the same host. Syndication partners often point their
-    canonical link at the original publisher: their copies are near duplicates, not versions."""
+    canonical link at the original publisher: their copies are near duplicates, not versions.
+    A scrape without a URL (a text file in the landing folder) is keyed by its source, so an edited
+    file and its earlier version are versions of one article."""
     key = canonical_url_key(canonical_url or url)
     if key is None:
-        return None
+        return None if canonical_url or url or not source else f"source {source}"
     host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
     return f"{host} {key}"
 
@@ -156,7 +158,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     """Link every duplicate to the earliest copy (published_at, then fetched_at, then article_id).
 
     `articles` holds the whole history plus the partition being loaded: article_id, published_at,
-    fetched_at, optional canonical_url (else url), and either body_hash + minhash (from
+    fetched_at, optional canonical_url (else url, else source), and either body_hash + minhash (from
     `article_signatures`), or body, or content_sha256 (exact matching only).
     """
     if articles.num_rows == 0:
@@ -168,7 +170,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     def column(name: str) -> list:
         return articles.column(name).to_pylist() if name in articles.column_names else [None] * len(ids)
 
-    version_keys = [version_key(c, u) for c, u in zip(column("canonical_url"), column("url"))]
+    version_keys = [version_key(c, u, s) for c, u, s in zip(column("canonical_url"), column("url"), column("source"))]
     values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
     matrix = np.stack([v if v is not None else np.zeros(config.num_perm, "<u4") for v in values])
 

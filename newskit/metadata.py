@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as date_parser
 from lxml.html import HtmlElement
@@ -149,6 +149,19 @@ def _first(tags: dict[str, str], *keys: str) -> str | None:
     return next((tags[k] for k in keys if tags.get(k)), None)
 
 
+def _absolute_url(href: str | None, page_url: str | None) -> str | None:
+    """A canonical link as an absolute http(s) URL: a relative one (`/news/x`) is joined with the
+    page URL, and dropped when the page has none (a path alone names no article)."""
+    if not href or not href.strip():
+        return None
+    try:
+        joined = urljoin(page_url or "", href.strip())
+        parts = urlsplit(joined)
+        return joined if parts.scheme in ("http", "https") and parts.hostname else None
+    except ValueError:  # an unparseable host such as http://[::1
+        return None
+
+
 def html_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     """Metadata of an HTML page, each of title/authors/published_at with the source that gave it."""
     out = Metadata()
@@ -183,7 +196,7 @@ def html_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
 
     out.site_name = _first(tags, "og:site_name", "application-name") or next(iter(_names(publisher)), None)
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
-    out.canonical_url = (canonical[0].strip() if canonical else None) or _first(tags, "og:url") or url
+    out.canonical_url = _absolute_url(canonical[0] if canonical else None, url) or _absolute_url(_first(tags, "og:url"), url) or url
     out.description = _first(tags, "description", "og:description", "twitter:description") or (
         article.get("description") if isinstance(article.get("description"), str) else None
     )

@@ -26,7 +26,7 @@ from newskit.feeds import (
     parse_sitemap,
 )
 from newskit.fetch import FEED_TYPES, PAGE_TYPES, SITEMAP_TYPES, FetchAttempt, Fetcher, FetchResult
-from newskit.records import RawScrape, site_from_url
+from newskit.records import RawScrape, sha256_hex, site_from_url
 from newskit.sources_config import SourcesConfig, SourceSpec
 from newskit.warc import iter_warc
 
@@ -53,11 +53,13 @@ FETCH_LOG_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class KnownPage:
-    """A URL already in the warehouse: when it was fetched and the validators the server gave."""
+    """A URL already in the lake: when it was last fetched, the validators the server gave and the
+    sha256 of the bytes stored for it (a refetch that returns the same bytes stores nothing)."""
 
     fetched_at: datetime
     etag: str | None = None
     last_modified: str | None = None
+    sha256: str | None = None
 
 
 def fetch_log_to_arrow(rows: list[dict]) -> pa.Table:
@@ -65,28 +67,36 @@ def fetch_log_to_arrow(rows: list[dict]) -> pa.Table:
 
 
 def known_pages(scrapes: pa.Table, fetch_log: pa.Table) -> dict[str, KnownPage]:
-    """URLs already stored, from raw_scrapes history (source, source_kind, url, fetched_at) and the
-    validators servers gave for them, from fetch-log history (url, status, etag, last_modified,
-    fetched_at): the latest 200 answer with an ETag or Last-Modified wins.
+    """URLs already stored, from raw_scrapes history (source, source_kind, url, fetched_at, sha256)
+    and the fetch-log history (url, purpose, status, error, etag, last_modified, fetched_at).
+
+    A stored URL counts as fetched at its latest stored scrape or its latest successful page fetch
+    in the log, whichever is later (a refetch that brought the same bytes stores no scrape, but an
+    update announced before it must not trigger another); the latest 200 answer with an ETag or
+    Last-Modified gives the validators.
     """
     web = pc.is_in(scrapes["source_kind"], pa.array(list(SCRAPE_KIND.values())))
     keys = pa.concat_tables(
         [
-            pa.table({"key": scrapes["url"], "fetched_at": scrapes["fetched_at"]}),
-            pa.table({"key": scrapes["source"], "fetched_at": scrapes["fetched_at"]}).filter(web),
+            pa.table({"key": scrapes["url"], "fetched_at": scrapes["fetched_at"], "sha256": scrapes["sha256"]}),
+            pa.table({"key": scrapes["source"], "fetched_at": scrapes["fetched_at"], "sha256": scrapes["sha256"]}).filter(web),
         ]
     ).filter(pc.is_valid(pc.field("key")))
-    latest = keys.group_by("key").aggregate([("fetched_at", "max")])
-    validated = fetch_log.filter(
-        (pc.field("status") == 200) & (pc.is_valid(pc.field("etag")) | pc.is_valid(pc.field("last_modified")))
-    ).sort_by("fetched_at")
+    latest = keys.sort_by([("fetched_at", "ascending"), ("sha256", "ascending")]).group_by("key", use_threads=False).aggregate(
+        [("fetched_at", "last"), ("sha256", "last")]
+    )
+    ok = fetch_log.filter((pc.field("status") == 200) & pc.is_null(pc.field("error")))
+    pages = ok.filter(pc.field("purpose") == "page").group_by("url").aggregate([("fetched_at", "max")])
+    fetched = dict(zip(pages["url"].to_pylist(), pages["fetched_at_max"].to_pylist()))
+    validated = ok.filter(pc.is_valid(pc.field("etag")) | pc.is_valid(pc.field("last_modified"))).sort_by("fetched_at")
     validators = {
         row["url"]: (row["etag"], row["last_modified"])
         for row in validated.select(["url", "etag", "last_modified"]).to_pylist()
     }
+    columns = (latest[c].to_pylist() for c in ("key", "fetched_at_last", "sha256_last"))
     return {
-        key: KnownPage(fetched_at, *validators.get(key, (None, None)))
-        for key, fetched_at in zip(latest["key"].to_pylist(), latest["fetched_at_max"].to_pylist())
+        key: KnownPage(max(stored_at, fetched.get(key, stored_at)), *validators.get(key, (None, None)), sha256)
+        for key, stored_at, sha256 in zip(*columns)
     }
 
 
@@ -204,9 +214,13 @@ class SourceRun:
                 self.counts[f"failed_{result.error}"] += 1
                 continue
             assert result.content is not None
-            self.counts["fetched"] += 1
-            seen = KnownPage(result.fetched_at, result.etag, result.last_modified)
+            digest = sha256_hex(result.content)
+            seen = KnownPage(result.fetched_at, result.etag, result.last_modified, digest)
             self.known[listing.url] = self.known[result.final_url] = seen
+            if known is not None and known.sha256 == digest:  # announced as updated, same bytes: nothing to store
+                self.counts["unchanged"] += 1
+                continue
+            self.counts["fetched"] += 1
             yield RawScrape(
                 partition_date=self.day,
                 source=listing.url,

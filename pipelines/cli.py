@@ -77,15 +77,68 @@ def print_summary(settings: NewsSettings) -> None:
         print("  ".join(f"{str(v):>11}" for v in row))
 
 
+def forget(args: argparse.Namespace, settings: NewsSettings) -> int:
+    """Remove scrapes of one named day on purpose (forget_scrapes_job), then re-extract the later days
+    whose site templates were learnt from them; prints what it removes first."""
+    from datetime import timedelta
+
+    from assets.raw import ForgetScrapes, plan_forget
+    from pipelines.definitions import defs
+    from warehouse.lake import stage_file
+
+    try:
+        day = date.fromisoformat(args.day)
+    except ValueError:
+        raise SettingsError(f"{args.day!r} is not a day: name it as YYYY-MM-DD") from None
+    request = ForgetScrapes(day=args.day, scrape_ids=args.scrape_id, sources=args.source, whole_day=args.whole_day)
+    plan = plan_forget(settings, day, request)
+    print(plan.summary(limit=50))
+    if plan.problems:
+        print("\n".join(f"error: {p}; nothing was changed" for p in plan.problems), file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print("dry run: nothing was changed")
+        return 0
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    instance = dg.DagsterInstance.get()
+    result = defs.resolve_job_def("forget_scrapes_job").execute_in_process(
+        partition_key=args.day, instance=instance, resources={"settings": settings}, raise_on_error=False,
+        run_config=quiet | {"ops": {"raw_scrapes": {"config": {"forget": request.model_dump()}}}},
+    )
+    if not result.success:
+        print(f"run {result.run_id} FAILED: see `dagster dev -w workspace.yaml` -> Runs", file=sys.stderr)
+        return 1
+    print(f"forgotten; {day} now holds {plan.holdings.scrapes.num_rows - plan.forget.num_rows} scrapes")
+    later = [day + timedelta(days=n) for n in range(1, settings.template_lookback_days + 1)]
+    for other in (d for d in later if stage_file(settings.lake, "raw_scrapes", d).exists()):
+        print(f"re-extracting {other} (its site templates were learnt from {day} too) ...", flush=True)
+        rerun = defs.resolve_job_def("reextract_job").execute_in_process(
+            partition_key=other.isoformat(), instance=instance, resources={"settings": settings},
+            run_config=quiet, raise_on_error=False,
+        )
+        if not rerun.success:
+            print(f"  run {rerun.run_id} FAILED: re-run reextract_job for {other}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("ingest", help="run ingest_job for the given days (default: every day folder)")
     run.add_argument("days", nargs="*", metavar="YYYY-MM-DD")
     sub.add_parser("summary", help="print articles, quarantined, flags and duplicates per day")
+    drop = sub.add_parser("forget", help="remove scrapes of a day on purpose (no other command deletes a raw scrape)")
+    drop.add_argument("day", metavar="YYYY-MM-DD", help="the day to change (always named)")
+    drop.add_argument("--source", action="append", default=[], help="a source, file or folder as in news.raw_scrapes.source (repeatable)")
+    drop.add_argument("--scrape-id", action="append", default=[], help="a scrape_id (repeatable)")
+    drop.add_argument("--whole-day", action="store_true", help="forget every scrape of the day (empties it)")
+    drop.add_argument("--dry-run", action="store_true", help="say what would be removed, change nothing")
     args = parser.parse_args(argv)
     try:
         settings = NewsSettings()
+        if args.command == "forget":
+            return forget(args, settings)
         if args.command == "ingest":
             ok = ingest(args.days or sample_days(settings.scrapes), settings)
             print_summary(settings)

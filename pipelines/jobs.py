@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.partitions import daily_partitions
+from assets.raw import FORGET_JOB
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
@@ -18,6 +19,18 @@ reextract_job = dg.define_asset_job(
     description=(
         "Re-extract chosen days from the raw scrapes already in the lake (no refetch): launch a "
         "backfill of this job over history after a cleaning or extraction fix."
+    ),
+)
+
+forget_scrapes_job = dg.define_asset_job(
+    FORGET_JOB,
+    selection=dg.AssetSelection.all(),
+    partitions_def=daily_partitions,
+    description=(
+        "Remove scrapes from a day on purpose (no other run deletes a raw scrape), then rebuild the day. Config "
+        "ops.raw_scrapes.config.forget: day (the partition, named again), and scrape_ids and/or sources, or "
+        "whole_day: true. Files still in the landing folder are refused (the next run would add them again). "
+        "Same as `python -m pipelines.cli forget DAY ...`."
     ),
 )
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from newskit.nlp import DEFAULT_MODEL
 
@@ -45,6 +46,11 @@ class NewsSettings(dg.ConfigurableResource):
     warehouse_path: str = os.environ.get("NEWS_WAREHOUSE", str(DEFAULT_WAREHOUSE))
     spacy_model: str = os.environ.get("NEWS_SPACY_MODEL", DEFAULT_MODEL)
     max_scrape_bytes: int = 5_000_000
+    template_lookback_days: int = Field(
+        default=6, ge=0,
+        description="Site templates of day D are learnt from the raw scrapes of D and this many days before it "
+        "(docs/extraction.md): a day's tables depend on that window only.",
+    )
 
     @property
     def warehouse(self) -> Path:

@@ -34,3 +34,15 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def counts(warehouse: Path) -> dict[str, int]:
     return {t: query(warehouse, f"SELECT count(*) FROM news.{t}")[0][0] for t in TABLES}
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every row of every news.* table (schema_migrations aside), sorted: equal snapshots are equal tables."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [n for (n,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'news' AND table_type = 'BASE TABLE' "
+            "AND table_name <> 'schema_migrations' ORDER BY 1").fetchall()]
+        return {n: sorted(con.execute(f'SELECT * FROM news."{n}"').fetchall(), key=repr) for n in names}
+    finally:
+        con.close()

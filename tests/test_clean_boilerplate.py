@@ -4,7 +4,8 @@ import pytest
 
 from newskit.blocks import Block
 from newskit.boilerplate import boilerplate_reason
-from newskit.clean import clean_blocks, learn_site_templates, template_key, template_keys
+from newskit.clean import clean_blocks, learn_site_templates, template_key, template_row
+from newskit.dedup import version_key
 
 ARTICLE = [
     "The river burst its banks overnight, flooding more than 200 homes in the lower town.",
@@ -95,35 +96,62 @@ def test_heading_repeating_the_title_is_removed_even_with_site_suffix():
     assert cleaned.removed == [("River bursts its banks in lower town", "title_repeat")]
 
 
-def _site_articles(template: str, copies: int) -> list[tuple[str, list[str]]]:
-    articles = []
-    for n in range(copies):
-        paragraphs = [f"Story number {n} reports a different event in a different street of the town.", template]
-        articles.append(("lantern.example", [k for p in paragraphs for k in template_keys(p)]))
-    return articles
+def _site_stories(template: str, stories: int) -> list[dict]:
+    """One scrape per story, each with its own paragraph and the site's template paragraph."""
+    return [
+        template_row(f"s{n}", "lantern.example", version_key(f"https://lantern.example/news/{n}", None),
+                     [f"Story number {n} reports a different event in a different street of the town.", template])
+        for n in range(stories)
+    ]
+
+
+def _templates(rows: list[dict]) -> frozenset[str]:
+    return learn_site_templates(rows).get("lantern.example", frozenset())
 
 
 TEMPLATE = "The Lantern is an award-winning local paper owned by its readers since 1921."
 
 
-def test_paragraph_seen_in_five_articles_of_a_site_is_dropped():
-    templates = learn_site_templates(_site_articles(TEMPLATE, 5))["lantern.example"]
-    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], templates)
+def test_paragraph_seen_in_five_stories_of_a_site_is_dropped():
+    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], _templates(_site_stories(TEMPLATE, 5)))
     assert [b.text for b in cleaned.blocks] == [ARTICLE[0]]
     assert cleaned.removed == [(TEMPLATE, "site_template")]
 
 
-def test_paragraph_seen_in_one_article_is_kept():
-    templates = learn_site_templates(_site_articles(TEMPLATE, 1))["lantern.example"]
-    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], templates)
+def test_paragraph_seen_in_four_stories_is_kept():
+    cleaned = clean_blocks([Block("body", ARTICLE[0]), Block("body", TEMPLATE)], _templates(_site_stories(TEMPLATE, 4)))
     assert [b.text for b in cleaned.blocks] == [ARTICLE[0], TEMPLATE]
 
 
 def test_template_sentence_glued_to_real_text_is_cut_out_of_the_paragraph():
-    templates = learn_site_templates(_site_articles(TEMPLATE, 6))["lantern.example"]
     glued = TEMPLATE + " " + ARTICLE[0]
-    cleaned = clean_blocks([Block("body", glued)], templates)
+    cleaned = clean_blocks([Block("body", glued)], _templates(_site_stories(TEMPLATE, 6)))
     assert [b.text for b in cleaned.blocks] == [ARTICLE[0]]
+
+
+def test_versions_and_copies_of_one_story_count_once():
+    url = "https://lantern.example/news/river"
+    versions = [template_row(f"v{n}", "lantern.example", version_key(url, None), ARTICLE[: n + 1]) for n in range(3)]
+    # the same text filed under other sections (other URLs), and a copy of a copy under a query string
+    copies = [template_row(f"c{n}", "lantern.example", version_key(f"https://lantern.example/{s}/river", None), ARTICLE[:3])
+              for n, s in enumerate(["world", "region", "weather"])]
+    assert _templates(versions + copies) == frozenset()
+    # one more story elsewhere on the site does not turn the shared paragraphs into templates either
+    assert _templates(versions + copies + _site_stories(ARTICLE[0], 1)) == frozenset()
+    # five different stories that each quote the first paragraph do
+    assert template_key(ARTICLE[0]) in _templates(versions + copies + _site_stories(ARTICLE[0], 4))
+
+
+def test_scrapes_without_a_story_key_are_separate_stories_unless_copies():
+    texts = [[f"Notice {n}: the ferry timetable changes from Monday in every season.", TEMPLATE] for n in range(5)]
+    rows = [template_row(f"t{n}", "lantern.example", None, body) for n, body in enumerate(texts)]
+    assert template_key(TEMPLATE) in _templates(rows)
+    assert _templates([template_row(f"t{n}", "lantern.example", None, texts[0]) for n in range(5)]) == frozenset()
+
+
+def test_learnt_templates_do_not_depend_on_row_order():
+    rows = _site_stories(TEMPLATE, 5) + [template_row("v", "lantern.example", "k", ARTICLE), template_row("w", "lantern.example", "k", ARTICLE[:2])]
+    assert all(learn_site_templates(rows[i:] + rows[:i]) == learn_site_templates(rows) for i in range(len(rows)))
 
 
 def test_template_key_folds_case_quotes_and_spaces_but_not_words():

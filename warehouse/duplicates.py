@@ -25,10 +25,12 @@ def refresh_duplicates(con: duckdb.DuckDBPyConnection) -> int:
     store_missing_signatures(con)
     history = con.sql(
         """
-        SELECT a.article_id, a.url, a.canonical_url, a.published_at, a.fetched_at, s.body_hash, s.minhash
+        SELECT a.article_id, a.url, a.canonical_url, r.source, a.published_at, a.fetched_at, s.body_hash, s.minhash
         FROM news.articles a
         JOIN (SELECT DISTINCT ON (article_id) article_id, body_hash, minhash FROM news.article_signatures) s
           USING (article_id)
+        LEFT JOIN (SELECT DISTINCT scrape_id, partition_date, source FROM news.raw_scrapes) r
+          USING (scrape_id, partition_date)
         """
     ).to_arrow_table()
     links = find_duplicates(history)
