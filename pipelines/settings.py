@@ -45,6 +45,7 @@ class NewsSettings(dg.ConfigurableResource):
     warehouse_path: str = os.environ.get("NEWS_WAREHOUSE", str(DEFAULT_WAREHOUSE))
     spacy_model: str = os.environ.get("NEWS_SPACY_MODEL", DEFAULT_MODEL)
     max_scrape_bytes: int = 5_000_000
+    sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
 
     @property
     def warehouse(self) -> Path:
