@@ -143,11 +143,12 @@ def evaluate_landing(
         if decision == "run":
             requests.append((day, fingerprint))
         cursor.days[day] = (fingerprint.digest, signatures[day])
-    ignored = f"; ignored (not runnable days): {', '.join(other[:5])}{' ...' if len(other) > 5 else ''}" if other else ""
-    summary = (
-        f"{len(days)} day folders; fingerprinted {scanned} ({files} files); {len(requests)} to run "
-        f"{[d for d, _ in requests]}, {len(waiting)} waiting for a queued or running run or the nightly schedule "
-        f"{waiting}{ignored}"
+    summary = f"{len(days)} day folders, {scanned} fingerprinted ({files} files): " + "; ".join(
+        part for part in (
+            f"run {', '.join(d for d, _ in requests)}" if requests else "nothing to run",
+            f"waiting for a queued or running run or the nightly schedule: {', '.join(waiting)}" if waiting else "",
+            f"not runnable days, ignored: {', '.join(other[:5])}{' ...' if len(other) > 5 else ''}" if other else "",
+        ) if part
     )
     return Evaluation(requests, cursor, summary)
 

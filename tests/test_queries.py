@@ -280,11 +280,11 @@ def test_query(con, site_of, name: str):
     CHECKS[name](con, site_of)
 
 
-def test_views_are_on_current_articles_only(con):
-    superseded = con.execute("SELECT article_id FROM news.articles WHERE status NOT IN ('ok', 'flagged')").fetchall()
-    assert len(superseded) == 3  # two sample duplicates and the first version of our story
-    for view in ("entity_mentions", "figure_mentions"):
-        assert con.execute(f"SELECT count(*) FROM news.{view} WHERE article_id IN "
-                           "(SELECT article_id FROM news.articles WHERE status NOT IN ('ok', 'flagged'))").fetchall() == [(0,)]
-        missing = con.execute(f"SELECT count(*) FROM news.{view} WHERE sentence IS NULL OR title IS NULL AND site IS NULL").fetchall()
-        assert missing == [(0,)]
+def test_views_hold_every_mention_of_current_articles_and_nothing_else(con):
+    not_current = con.execute("SELECT count(*) FROM news.articles WHERE status NOT IN ('ok', 'flagged')").fetchall()
+    assert not_current == [(3,)]  # the two sample duplicates and the first version of our story
+    for view, table in (("entity_mentions", "entities"), ("figure_mentions", "figures")):
+        expected = con.execute(f"""SELECT count(*) FROM news.{table} t JOIN news.articles a USING (article_id, partition_date)
+                                   WHERE a.status IN ('ok', 'flagged')""").fetchall()
+        assert con.execute(f"SELECT count(*) FROM news.{view}").fetchall() == expected
+        assert con.execute(f"SELECT count(*) FROM news.{view} WHERE position(text IN sentence) = 0").fetchall() == [(0,)]

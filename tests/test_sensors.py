@@ -87,7 +87,7 @@ def test_days_never_run_are_requested_once(instance, settings: NewsSettings, lan
     assert runs[OLD_DAY].run_key == f"{OLD_DAY}:{fingerprint.digest}"
     assert runs[OLD_DAY].tags[FINGERPRINT_TAG] == fingerprint.digest
     again = tick(instance, settings, first.cursor)
-    assert not again.run_requests and "0 to run" in str(again.skip_reason)
+    assert not again.run_requests and "nothing to run" in str(again.skip_reason)
 
 
 def test_days_already_run_are_not_run_again_and_new_files_are(instance, settings: NewsSettings, landing: Path):

@@ -3,8 +3,8 @@
 -- duplicates, no superseded versions), the analysts' default. Views hold no rows of their own:
 -- the load never touches them, and they read whatever the tables hold.
 
--- One row per named-entity mention in a current article.
-CREATE OR REPLACE VIEW news.entity_mentions AS
+-- One row per sentence of a current article, with the article's day, site, title, URL and time.
+CREATE OR REPLACE VIEW news.article_sentences AS
 SELECT
     a.partition_date,
     a.article_id,
@@ -13,30 +13,31 @@ SELECT
     a.title,
     a.url,
     a.published_at,
+    s.sentence_no,
+    s.paragraph_no,
+    s.text AS sentence
+FROM news.sentences s
+JOIN news.articles_current a USING (article_id, partition_date);
+
+-- One row per named-entity mention in a current article.
+CREATE OR REPLACE VIEW news.entity_mentions AS
+SELECT
+    c.* EXCLUDE (paragraph_no, sentence),
     e.entity_no,
-    e.sentence_no,
     e.label,
     e.canonical,
     e.text,
-    s.text AS sentence,
+    c.sentence,
     e.char_start,
     e.char_end
 FROM news.entities e
-JOIN news.articles_current a USING (article_id, partition_date)
-LEFT JOIN news.sentences s USING (article_id, partition_date, sentence_no);
+JOIN news.article_sentences c USING (article_id, partition_date, sentence_no);
 
 -- One row per figure (count, money, percent, duration, date ...) quoted in a current article.
 CREATE OR REPLACE VIEW news.figure_mentions AS
 SELECT
-    a.partition_date,
-    a.article_id,
-    a.domain AS site,
-    a.site_name,
-    a.title,
-    a.url,
-    a.published_at,
+    c.* EXCLUDE (paragraph_no, sentence),
     f.figure_no,
-    f.sentence_no,
     f.kind,
     f.text,
     f.value,
@@ -45,12 +46,11 @@ SELECT
     f.qualifier,
     f.date_value,
     f.date_grain,
-    s.text AS sentence,
+    c.sentence,
     f.char_start,
     f.char_end
 FROM news.figures f
-JOIN news.articles_current a USING (article_id, partition_date)
-LEFT JOIN news.sentences s USING (article_id, partition_date, sentence_no);
+JOIN news.article_sentences c USING (article_id, partition_date, sentence_no);
 
 -- One row per (quarantined scrape, reason code), with the scrape's URL and site.
 CREATE OR REPLACE VIEW news.quarantine_reasons AS
