@@ -14,6 +14,7 @@ Each subcommand is a `cmd_<name>(args, settings, console) -> exit code` register
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import uuid
@@ -101,7 +102,15 @@ def ingest(days: list[str], settings: NewsSettings, console: Console,
     from pipelines.definitions import defs  # loads every asset module: only when a run is due
 
     job = defs.resolve_job_def("ingest_job")
-    instance = instance or dg.DagsterInstance.get()
+    if instance is None:
+        home = os.environ.get("DAGSTER_HOME")
+        if not home or not Path(home).is_dir():
+            raise SettingsError(
+                f"DAGSTER_HOME {'is not set' if not home else f'{home} is not a folder'}: runs are recorded in the "
+                "Dagster instance there (what the UI shows). Run through make (it creates <repo>/.dagster_home "
+                "from dagster.yaml), or `mkdir -p .dagster_home && cp dagster.yaml .dagster_home/ && export DAGSTER_HOME=$PWD/.dagster_home`"
+            )
+        instance = dg.DagsterInstance.get()
     stages = [node.name for node in job.nodes_in_topological_order]
     outcomes = []
     with IngestProgress(console, stages, days, StageTimes.from_history(instance, job.name, stages)) as progress:
