@@ -9,11 +9,13 @@ from assets.nlp import nlp
 from assets.quality import quality
 from assets.raw import raw_scrapes
 from pipelines.jobs import forget_scrapes_job, ingest_job, nightly_schedule, reextract_job
+from pipelines.sensors import landing_sensor
 from pipelines.settings import NewsSettings
 
 defs = dg.Definitions(
     assets=[raw_scrapes, extracted, cleaned, nlp, quality, warehouse],
     jobs=[ingest_job, reextract_job, forget_scrapes_job],
     schedules=[nightly_schedule],
+    sensors=[landing_sensor],
     resources={"settings": NewsSettings()},
 )

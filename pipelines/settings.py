@@ -51,6 +51,7 @@ class NewsSettings(dg.ConfigurableResource):
         description="Site templates of day D are learnt from the raw scrapes of D and this many days before it "
         "(docs/extraction.md): a day's tables depend on that window only.",
     )
+    sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
 
     @property
     def warehouse(self) -> Path:

@@ -1,6 +1,7 @@
 import dagster as dg
 
 from pipelines.definitions import defs
+from pipelines.deployment import FIRST_DAY
 
 STAGES = {"raw_scrapes", "extracted", "cleaned", "nlp", "quality", "news/warehouse"}
 
@@ -12,7 +13,7 @@ def test_every_stage_is_a_daily_partitioned_asset():
     for key in graph.get_all_asset_keys():
         partitions = graph.get(key).partitions_def
         assert isinstance(partitions, dg.DailyPartitionsDefinition)
-        assert partitions.start.strftime("%Y-%m-%d") == "2015-01-01" and partitions.timezone == "UTC"
+        assert partitions.start.date() == FIRST_DAY and partitions.timezone == "UTC"  # tests/test_partitions.py
 
 
 def test_graph_runs_in_stage_order():
