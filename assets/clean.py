@@ -11,9 +11,10 @@ import pyarrow as pa
 
 from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
 from assets.partitions import daily_partitions, partition_day
-from newskit.article import build_article
+from newskit.article import BuiltArticle, article_id_for, build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
 from newskit.blocks import Block
+from newskit.isolation import INTERNAL_ERROR, RecordGuard, raise_if_systemic, systemic_errors
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
@@ -81,6 +82,18 @@ def site_templates(lake: Path, day: date, min_articles: int = TEMPLATE_MIN_ARTIC
     return {site: frozenset(keys) for site, keys in templates.items()}
 
 
+def _build(row: dict, templates: dict[str, frozenset[str]], day: date) -> BuiltArticle:
+    site = article_site(row)
+    blocks = [Block(b["kind"], b["text"]) for b in row["blocks"] or []]
+    return build_article(row, site, blocks, templates.get(site or "", frozenset()), day)
+
+
+def _failed(row: dict, detail: str) -> BuiltArticle:
+    """The article row of a scrape whose cleaning raised: its ids and the internal_error."""
+    return BuiltArticle({"scrape_id": row["scrape_id"], "article_id": article_id_for(row["scrape_id"]),
+                         "source": row["source"], "reject_reason": INTERNAL_ERROR, "reject_detail": detail})
+
+
 @dg.asset(partitions_def=daily_partitions, group_name="transform", deps=["extracted"])
 def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.MaterializeResult:
     """Clean article bodies, paragraphs (body, caption, credit) and sentences with offsets."""
@@ -89,6 +102,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     _count_template_keys(lake, day)
     templates = site_templates(lake, day)
     removed_by_reason: dict[str, int] = defaultdict(int)
+    guard = RecordGuard("clean")
     outputs = {
         "articles": ParquetSink(stage_file(lake, "cleaned_articles", day), CLEANED_SCHEMA),
         "paragraphs": ParquetSink(stage_file(lake, "cleaned_paragraphs", day), PARAGRAPHS_SCHEMA),
@@ -98,9 +112,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
         for batch in iter_batches(stage_file(lake, "extracted", day)):
             articles, paragraphs, sentences = [], [], []
             for row in batch.to_pylist():
-                site = article_site(row)
-                blocks = [Block(b["kind"], b["text"]) for b in row["blocks"] or []]
-                built = build_article(row, site, blocks, templates.get(site or "", frozenset()), day)
+                built = guard.run(lambda r: _build(r, templates, day), row, lambda detail, row=row: _failed(row, detail), row["source"])
                 articles.append(built.article)
                 paragraphs.extend(built.paragraphs)
                 sentences.extend(built.sentences)
@@ -110,12 +122,14 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             outputs["paragraphs"].write_rows(paragraphs)
             outputs["sentences"].write_rows(sentences)
             context.log.info(f"{outputs['articles'].rows} articles cleaned")
-    except BaseException:
+    except BaseException as exc:
         for sink in outputs.values():
             sink.abort()
+        raise_if_systemic(exc, stage_file(lake, "cleaned_articles", day).parent)
         raise
-    for sink in outputs.values():
-        sink.close()
+    with systemic_errors(stage_file(lake, "cleaned_articles", day).parent):
+        for sink in outputs.values():
+            sink.close()
     return dg.MaterializeResult(
         metadata={
             "articles": outputs["articles"].rows,
@@ -123,5 +137,6 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             "sentences": outputs["sentences"].rows,
             "sites_with_templates": len(templates),
             "boilerplate_removed": dict(removed_by_reason),
+            **guard.metadata(),
         }
     )

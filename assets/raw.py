@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
 from assets.partitions import daily_partitions, partition_day
+from newskit.isolation import RecordGuard
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, raw_scrapes_to_arrow
 from newskit.sources_config import SourcesConfig, SourcesConfigError, sources_config_from_env
@@ -30,6 +31,7 @@ from newskit.web_sources import FETCH_LOG_SCHEMA, SCRAPE_KIND, KnownPage, Source
 from pipelines.settings import NewsSettings
 
 WEB_KINDS = pa.array(sorted(set(SCRAPE_KIND.values())))
+LOGGED_REJECTS = {"not_regular_file", "symlink_loop", "unreadable", "not_warc", "internal_error"}
 
 
 def _read_history(pattern: str, columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
@@ -63,9 +65,9 @@ def _previous_web_rows(path: Path) -> Iterator[pa.RecordBatch]:
         yield batch.filter(pc.is_in(batch["source_kind"], WEB_KINDS))
 
 
-def _load_sources() -> SourcesConfig | None:
+def _load_sources(max_raw_bytes: int) -> SourcesConfig | None:
     try:
-        return sources_config_from_env()
+        return sources_config_from_env(max_raw_bytes=max_raw_bytes)
     except SourcesConfigError as exc:
         raise dg.Failure(f"NEWS_SOURCES: {exc}") from exc
 
@@ -79,7 +81,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings):
     """Collect the day's scrapes from the landing folder and the sources file (NEWS_SOURCES)."""
     day = partition_day(context)
     root = settings.scrapes
-    sources = _load_sources()
+    sources = _load_sources(settings.max_raw_bytes)
     if not root.is_dir() and sources is None:
         raise dg.Failure(
             f"NEWS_SCRAPES_DIR {root} does not exist. Create it with one sub-folder per day "
@@ -93,7 +95,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings):
     path = stage_file(settings.lake, "raw_scrapes", day)
     log_path = table_file(settings.lake, "fetch_log", day)
     run = SourceRun(sources, day, known=_known_pages(settings.lake, day, refetch)) if sources else None
-    landing = scan_landing_day(root, day, settings.max_scrape_bytes) if root.is_dir() else iter(())
+    guard = RecordGuard("landing")
+    landing = scan_landing_day(root, day, settings.limits.max_raw_bytes, guard) if root.is_dir() else iter(())
     try:
         with ParquetSink(path, RAW_SCRAPES_SCHEMA) as sink:
             if not refetch:
@@ -108,6 +111,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings):
                     total_bytes += scrape.size
                     if scrape.reject_reason:
                         rejected[scrape.reject_reason] += 1
+                        if scrape.reject_reason in LOGGED_REJECTS:
+                            context.log.warning(f"{scrape.source}: {scrape.reject_detail} ({scrape.reject_reason})")
                 context.log.info(f"{sink.rows} scrapes collected for {day}")
     finally:
         if run is not None:
@@ -119,6 +124,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings):
         "bytes": total_bytes,
         "by_content_type": dict(kinds),
         "rejected_at_source": dict(rejected),
+        **guard.metadata(),
         "day_folder": dg.MetadataValue.path(str(root / day.isoformat())),
         "lake_file": dg.MetadataValue.path(str(path)),
     }

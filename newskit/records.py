@@ -20,11 +20,27 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def valid_text(value: str | None) -> str | None:
+    """`value` with lone surrogates (from JSON escapes or undecodable names) replaced: Arrow and
+    DuckDB take only valid UTF-8."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", errors="replace").decode("utf-8")
+
+
 def site_from_url(url: str | None) -> str | None:
-    """The site of a URL: its host name, lower case, without a leading `www.`."""
+    """The site of a URL: its host name, lower case, without a leading `www.`; None when the URL
+    does not parse (`http://[::1`)."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None
 
 

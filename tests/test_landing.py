@@ -99,14 +99,14 @@ def test_broken_symlink_is_recorded_not_dropped(landing: Path):
 
 
 def test_unreadable_file_is_quarantined_and_the_day_goes_on(landing: Path, monkeypatch):
-    real_open = Path.open
+    real_open = os.open
 
-    def failing_open(self, *args, **kwargs):
-        if self.name == "storm.html":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def failing_open(path, *args, **kwargs):
+        if os.fspath(path).endswith("storm.html"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr(os, "open", failing_open)
     scrapes = {s.source: s for s in scan(landing)}
     assert scrapes[f"{DAY}/storm.html"].reject_reason == "unreadable"
     assert "Permission denied" in scrapes[f"{DAY}/storm.html"].reject_detail
