@@ -228,12 +228,23 @@ def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, byte
     line_no = 0
     while line := handle.readline(max_bytes + 2):
         line_no += 1
-        size = len(line)
-        complete = line.endswith(b"\n")
-        while not complete and (chunk := handle.readline(_SKIP_BLOCK)):
-            size += len(chunk)
-            complete = chunk.endswith(b"\n")
-        yield line_no, line[:-1] if line.endswith(b"\n") else line, size - complete
+        if line.endswith(b"\n"):
+            yield line_no, line[:-1], len(line) - 1
+            continue
+        rest, complete = _skip_line(handle)
+        yield line_no, line, len(line) + rest - complete
+
+
+def _skip_line(handle: BinaryIO) -> tuple[int, bool]:
+    """Read past the next newline in blocks, keeping none: (bytes skipped, whether a newline ended them)."""
+    skipped = 0
+    while block := handle.read(_SKIP_BLOCK):
+        newline = block.find(b"\n")
+        if newline >= 0:
+            handle.seek(newline + 1 - len(block), os.SEEK_CUR)
+            return skipped + newline + 1, True
+        skipped += len(block)
+    return skipped, False
 
 
 def _scan_jsonl(
