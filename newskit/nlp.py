@@ -8,8 +8,9 @@ No text handed to spaCy is longer than `MAX_CHUNK_CHARS`: a longer paragraph (a 
 flattened into one block, a text scrape without blank lines) is cut at sentence boundaries, or
 failing that at whitespace, with offsets kept exact. spaCy refuses texts over `nlp.max_length`
 (1,000,000 characters) and its memory grows with the characters of a batch (measured with
-en_core_web_sm: +330 MB for one text of 100,000 characters, +2.8 GB for a batch of ten), so a
-batch also stops at `MAX_BATCH_CHARS`.
+en_core_web_sm: +25 MB for one text of 10,000 characters, +330 MB for 100,000, +2.8 GB for a batch
+of ten of those), so chunks are 20,000 characters at most (+70 MB) and a batch stops at
+`MAX_BATCH_CHARS` (a batch of ordinary paragraphs, 256 of them, is about 100,000 characters).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ ENTITY_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
 PARAGRAPH_BREAK = "\n\n"
-MAX_CHUNK_CHARS = 50_000
-MAX_BATCH_CHARS = 250_000
+MAX_CHUNK_CHARS = 20_000
+MAX_BATCH_CHARS = 200_000
 _LAST_SPACE = re.compile(r"\s\S*\Z")
 
 ENTITY_SCHEMA = pa.schema(

@@ -32,6 +32,18 @@ def valid_text(value: str | None) -> str | None:
         return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
+def parsable_url(url: str | None) -> str | None:
+    """`url` when the URL parser accepts it, else None (`http://[::1` makes urlsplit raise): what
+    the extractors may be given."""
+    if not url:
+        return None
+    try:
+        urlsplit(url).port  # noqa: B018 - the port is checked lazily, and raises on 'host:99999'
+    except ValueError:
+        return None
+    return url
+
+
 def site_from_url(url: str | None) -> str | None:
     """The site of a URL: its host name, lower case, without a leading `www.`; None when the URL
     does not parse (`http://[::1`)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from newskit.decode import UndecodableError, decode_bytes, looks_binary
 from newskit.extract import Extracted, extract_html, extract_text
 from newskit.limits import DEFAULT_LIMITS, Limits
+from newskit.records import parsable_url
 
 
 @dataclass
@@ -47,5 +48,6 @@ def read_scrape(
     is_html = content_type == "text/html" or (
         content_type != "text/plain" and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
     )
+    url = parsable_url(url)  # a URL that does not parse is kept in the row, not handed to the extractors
     extracted = extract_html(text, url, limits.max_extract_chars) if is_html else extract_text(text, url)
     return ScrapeText(extracted, decoded.encoding)

@@ -188,6 +188,7 @@ def iter_warc(
     guard = guard or RecordGuard("warc")
     name = label or str(path)
     resync_limit = Limits(max_bytes).warc_resync_bytes
+    before = counts.copy()
     with open(path, "rb") as handle:
         gzipped = handle.read(2) == b"\x1f\x8b"
         warc_like, head = _starts_like_warc(handle, gzipped)
@@ -196,6 +197,7 @@ def iter_warc(
             yield _file_reject(day, name, "not_warc", f"the file does not start with a WARC record (first bytes: {head.hex(' ') or 'none'}); not read further")
             return
         position: int | None = 0
+        yielded = 0
         while position is not None:
             handle.seek(position)
             iterator = _BoundedArchiveIterator(handle)
@@ -211,6 +213,7 @@ def iter_warc(
                         lambda detail: _file_reject(day, source, INTERNAL_ERROR, detail), source,
                     )
                     if scrape is not None:
+                        yielded += 1
                         yield scrape
                 position = None
             except _CORRUPT as exc:
@@ -220,4 +223,8 @@ def iter_warc(
                 detail = f"{type(exc).__name__}: {exc}"
                 if position is None and handle.seek(0, 2) - bad_offset > resync_limit:
                     detail = f"no record boundary within {resync_limit} bytes, the rest of the file is not read; {detail}"
+                yielded += 1
                 yield _file_reject(day, f"{name}@{bad_offset}", "corrupt_record", detail)
+    if not only_day and not yielded:  # a landing file always leaves a trace, even with nothing to keep
+        skipped = ", ".join(f"{n} {reason}" for reason, n in sorted((counts - before).items())) or "no records"
+        yield _file_reject(day, name, "no_response_records", f"no HTTP 2xx response record to keep ({skipped})")

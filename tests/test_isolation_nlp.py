@@ -41,10 +41,10 @@ def test_a_sentence_over_the_chunk_is_cut_at_whitespace_then_anywhere():
 
 def test_real_model_annotates_a_paragraph_longer_than_its_max_length_with_exact_offsets():
     nlp = load_pipeline()
-    long_paragraph = SENTENCE * 450  # ~40,000 characters
+    long_paragraph = SENTENCE * 300  # ~27,000 characters
     article = _article(["Short opening paragraph about Harwick.", long_paragraph])
     saved = nlp.max_length
-    nlp.max_length = 15_000  # below the paragraph's length (as 1,000,000 is for a live blog): refused whole
+    nlp.max_length = 10_000  # below the paragraph's length (as 1,000,000 is for a live blog): refused whole
     try:
         with pytest.raises(ValueError):
             nlp(long_paragraph)
@@ -54,11 +54,11 @@ def test_real_model_annotates_a_paragraph_longer_than_its_max_length_with_exact_
     entities = result.entities.to_pylist()
     body = article.body
     assert all(body[e["char_start"]:e["char_end"]] == e["text"] for e in entities)
-    late = [e for e in entities if e["char_start"] > 35_000]  # found in the last chunk too
+    late = [e for e in entities if e["char_start"] > 24_000]  # found in the last chunk too
     assert any(e["text"] == "Harwick" for e in late)
     figures = result.figures.to_pylist()
     assert all(body[f["char_start"]:f["char_end"]] == f["text"] for f in figures)
-    assert sum(f["value"] == 2300 for f in figures) >= 440
+    assert sum(f["value"] == 2300 for f in figures) >= 290
 
 
 def test_one_failing_article_of_a_batch_is_the_only_one_lost():
