@@ -10,6 +10,7 @@ from warehouse.lake import ParquetSink, iter_batches, stage_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.limits import DEFAULT_LIMITS, Limits
+from newskit.records import utc_datetime
 from newskit.scrape_text import read_scrape
 from pipelines.settings import NewsSettings
 
@@ -54,10 +55,11 @@ def extracted_row(raw: dict, limits: Limits = DEFAULT_LIMITS) -> dict:
     ex = result.extracted
     if ex is None:
         return row
+    published_at = utc_datetime(ex.published_at)
     return row | {
         "title": ex.title, "title_source": ex.title_source, "authors": ex.authors,
-        "authors_source": ex.authors_source, "published_at": ex.published_at,
-        "published_at_source": ex.published_at_source, "site_name": ex.site_name,
+        "authors_source": ex.authors_source, "published_at": published_at,
+        "published_at_source": ex.published_at_source if published_at else None, "site_name": ex.site_name,
         "language": ex.language, "canonical_url": ex.canonical_url, "description": ex.description,
         "blocks": [{"kind": b.kind, "text": b.text} for b in ex.blocks],
     }

@@ -44,9 +44,9 @@ def is_systemic(exc: BaseException) -> bool:
 def systemic_error(exc: BaseException, target: str | Path | None = None) -> BaseException:
     """`exc` as the error the run fails with: a full disk says where and what to do."""
     if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
-        where = exc.filename or target or "the lake"
+        where = exc.filename or target
         what = "No space left on device" if exc.errno == errno.ENOSPC else "Disk quota exceeded"
-        return SystemicError(f"{what} writing {where}: free space and re-run the day")
+        return SystemicError(f"{what}{f' writing {where}' if where else ''}: free space and re-run the day")
     if isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE):
         return SystemicError(f"Too many open files ({exc}): raise the limit (ulimit -n) and re-run the day")
     if isinstance(exc, MemoryError):
@@ -90,10 +90,23 @@ class RecordGuard:
     stage: str
     errors: Counter[str] = field(default_factory=Counter)  # by exception type
 
-    def run(self, handle: Callable[[T], R], record: T, on_error: Callable[[str], R], label: str = "") -> R:
-        """`handle(record)`, or `on_error(detail)` when it raises something that is not systemic."""
+    def run(
+        self,
+        handle: Callable[[T], R],
+        record: T,
+        on_error: Callable[[str], R],
+        label: str = "",
+        passthrough: tuple[type[Exception], ...] = (),
+    ) -> R:
+        """`handle(record)`, or `on_error(detail)` when it raises something that is not systemic.
+
+        Exceptions of the `passthrough` types are the caller's to handle (a corrupt WARC record
+        that the caller resyncs after) and propagate unchanged.
+        """
         try:
             return handle(record)
+        except passthrough:
+            raise
         except Exception as exc:
             return on_error(self.failure(exc, label))
 

@@ -252,7 +252,7 @@ def _scan_jsonl(
     guard: RecordGuard,
 ) -> Iterator[RawScrape]:
     for line_no, line, size in _bounded_lines(handle, max_bytes):
-        if not line.strip():
+        if size <= max_bytes and not line.strip():
             continue
         line_source = f"{source}:{line_no}"
 

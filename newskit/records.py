@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -30,6 +30,18 @@ def valid_text(value: str | None) -> str | None:
         return value
     except UnicodeEncodeError:
         return value.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def utc_datetime(value: datetime | None) -> datetime | None:
+    """`value` in UTC (naive taken as UTC); None when UTC would fall outside years 1-9999
+    (`9999-12-31T23:59:59-12:00`): Arrow would store it, but no reader could turn it back into a
+    Python datetime, and the whole batch would fail to load."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    except (OverflowError, ValueError):
+        return None
 
 
 def parsable_url(url: str | None) -> str | None:

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import ChunkedDataException, DecompressingBufferedReader
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newskit.feeds import parse_w3c_datetime
 from newskit.fetch import parse_content_type
-from newskit.isolation import INTERNAL_ERROR, RecordGuard
+from newskit.isolation import INTERNAL_ERROR, RecordGuard, raise_if_systemic
 from newskit.limits import DEFAULT_MAX_RAW_BYTES, WARC_HEADER_BYTES, Limits
 from newskit.records import RawScrape, site_from_url, valid_text
 
@@ -39,7 +38,24 @@ _MAX_LINE = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"\nWARC/1."
 _RECORD_STARTS = (b"WARC/", b"filedesc://")  # a WARC record, or warcio's ARC format
-_CORRUPT = (ArchiveLoadFailed, StatusAndHeadersParserException, ChunkedDataException, zlib.error, ValueError, EOFError)
+
+
+class CorruptRecordError(Exception):
+    """warcio could not parse a record, its headers or its payload."""
+
+
+def _parsed(iterator: ArchiveIterator) -> Iterator[ArcWarcRecord]:
+    """The iterator's records; any error warcio raises while parsing one is a `CorruptRecordError`
+    (it raises AttributeError, TypeError and others on malformed input, not only its own errors)."""
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise_if_systemic(exc)
+            raise CorruptRecordError(f"{type(exc).__name__}: {exc}") from exc
+        yield record
 
 
 def is_warc_name(name: str) -> bool:
@@ -129,7 +145,11 @@ def _record_scrape(
         stats[f"skipped_http_{status}"] += 1
         return None
     media_type, charset = parse_content_type(http.get_header("Content-Type"))
-    content = record.content_stream().read(max_bytes + 1)
+    try:
+        content = record.content_stream().read(max_bytes + 1)
+    except Exception as exc:  # a broken chunked or gzip payload: the record is corrupt
+        raise_if_systemic(exc)
+        raise CorruptRecordError(f"payload: {type(exc).__name__}: {exc}") from exc
     truncated = getattr(record.raw_stream, "limit", 0) > 0 and len(content) <= max_bytes
     too_large = len(content) > max_bytes
     reject, detail = None, None
@@ -202,7 +222,7 @@ def iter_warc(
             handle.seek(position)
             iterator = _BoundedArchiveIterator(handle)
             try:
-                for record in iterator:
+                for record in _parsed(iterator):
                     offset = iterator.offset  # where this record starts in the file
                     if record.rec_type != "response":
                         counts[f"skipped_{record.rec_type}"] += 1
@@ -211,16 +231,17 @@ def iter_warc(
                     scrape = guard.run(
                         lambda rec: _record_scrape(rec, day, only_day, source, max_bytes, counts), record,
                         lambda detail: _file_reject(day, source, INTERNAL_ERROR, detail), source,
+                        passthrough=(CorruptRecordError,),
                     )
                     if scrape is not None:
                         yielded += 1
                         yield scrape
                 position = None
-            except _CORRUPT as exc:
+            except CorruptRecordError as exc:
                 bad_offset = iterator.offset
                 counts["corrupt_record"] += 1
                 position = _next_boundary(handle, bad_offset, gzipped, resync_limit)
-                detail = f"{type(exc).__name__}: {exc}"
+                detail = str(exc)
                 if position is None and handle.seek(0, 2) - bad_offset > resync_limit:
                     detail = f"no record boundary within {resync_limit} bytes, the rest of the file is not read; {detail}"
                 yielded += 1

@@ -43,7 +43,7 @@ def test_a_full_disk_stops_the_run_and_says_what_to_do():
             handle.flush()
 
     guard = RecordGuard("extract")
-    with pytest.raises(SystemicError, match=r"No space left on device writing /dev/full: free space and re-run the day"):
+    with pytest.raises(SystemicError, match=r"^No space left on device: free space and re-run the day$"):
         guard.run(write_to_full_disk, None, lambda detail: detail)
     assert guard.count == 0
 
