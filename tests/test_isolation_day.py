@@ -98,8 +98,9 @@ def test_a_hostile_day_loads_everything_that_can_load(settings: NewsSettings, la
         handle.truncate(600 << 20)
     (day / "live.txt").write_text(SENTENCE * 280)  # one ~25,000-character paragraph: cut for spaCy
     (day / "broken.html").write_text(_page(5, BROKEN))
+    instance = dg.DagsterInstance.ephemeral()
     try:
-        result = run_day(settings, DAY)
+        result = dg.materialize(all_assets(), partition_key=DAY, resources={"settings": settings}, instance=instance)
     finally:
         server.close()
     assert result.success
@@ -131,8 +132,9 @@ def test_a_hostile_day_loads_everything_that_can_load(settings: NewsSettings, la
     assert quality["internal_errors"].value == 1
     for node in ("raw_scrapes", "cleaned", "nlp"):
         assert result.asset_materializations_for_node(node)[0].metadata["internal_errors"].value == 0
-    logged = [event.message or "" for event in result.all_events]
+    logged = [entry.user_message for entry in instance.all_logs(result.run_id)]
     assert any("pipe.html" in m and "FIFO" in m and "not_regular_file" in m for m in logged)
+    assert any("socket.txt" in m and "socket" in m for m in logged)
 
 
 def test_too_many_internal_errors_fail_the_run_before_the_load(settings: NewsSettings, landing: Path, broken_extractor):

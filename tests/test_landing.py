@@ -120,6 +120,13 @@ def _by_source(root: Path, **kw) -> dict:
     return {s.source: s for s in scan(root, **kw)}
 
 
+def _sparse(path: Path, head: bytes, size: int = 1 << 30) -> None:
+    """`head`, then zeros up to `size` bytes of apparent size: a sparse file costs no disk."""
+    with open(path, "wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+
+
 def test_fifo_and_socket_are_recorded_and_never_opened(landing: Path):
     import socket
 
@@ -190,9 +197,7 @@ def test_hostile_jsonl_lines_each_get_their_own_reason(landing: Path):
 
 def test_a_sparse_jsonl_without_newline_is_one_too_large_line_read_in_blocks(landing: Path):
     path = landing / DAY / "feeds" / "sparse.jsonl"
-    with open(path, "wb") as handle:
-        handle.write(b'{"url": "https://a.example/big", "text": "')
-        handle.truncate(1 << 30)  # 1 GiB apparent size, no disk used, no newline anywhere
+    _sparse(path, b'{"url": "https://a.example/big", "text": "')  # 1 GiB apparent size, no newline
     with open(path, "ab") as handle:
         handle.write(b'"}\n' + json.dumps({"url": "https://a.example/next", "text": "after"}).encode() + b"\n")
     scrapes = _by_source(landing, max_bytes=100_000)
@@ -202,8 +207,7 @@ def test_a_sparse_jsonl_without_newline_is_one_too_large_line_read_in_blocks(lan
 
 
 def test_a_sparse_file_named_warc_is_one_not_warc_record(landing: Path):
-    with open(landing / DAY / "huge.warc", "wb") as handle:
-        handle.truncate(1 << 30)
+    _sparse(landing / DAY / "huge.warc", b"")
     scrapes = _by_source(landing)
     huge = [s for s in scrapes.values() if s.source.startswith(f"{DAY}/huge.warc")]
     assert [s.reject_reason for s in huge] == ["not_warc"]
@@ -211,17 +215,13 @@ def test_a_sparse_file_named_warc_is_one_not_warc_record(landing: Path):
 
 
 def test_a_warc_header_followed_by_zeros_is_a_bounded_corrupt_record(landing: Path):
-    with open(landing / DAY / "zeros.warc", "wb") as handle:
-        handle.write(b"WARC/1.0\r\nWARC-Type: response\r\n")
-        handle.truncate(1 << 30)
+    _sparse(landing / DAY / "zeros.warc", b"WARC/1.0\r\nWARC-Type: response\r\n")
     scrapes = [s for s in scan(landing, max_bytes=100_000) if s.source.startswith(f"{DAY}/zeros.warc")]
     assert [s.reject_reason for s in scrapes] == ["corrupt_record"]
     assert "rest of the file is not read" in scrapes[0].reject_detail
 
 
 def test_a_file_over_the_raw_limit_keeps_its_first_bytes(landing: Path):
-    with open(landing / DAY / "sparse.html", "wb") as handle:
-        handle.write(b"<html><body>")
-        handle.truncate(1 << 30)
+    _sparse(landing / DAY / "sparse.html", b"<html><body>")
     huge = _by_source(landing, max_bytes=50_000)[f"{DAY}/sparse.html"]
     assert huge.reject_reason == "too_large" and len(huge.content) == 50_000 and huge.size == 1 << 30
