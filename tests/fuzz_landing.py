@@ -16,6 +16,7 @@ import os
 import random
 import sys
 import tempfile
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,7 +195,8 @@ def _warc_bytes(draw, gzipped: bool, salt: int) -> bytes:
         content_type = _pick(draw, ["text/html; charset=" + _pick(draw, CHARSET_NAMES, salt + n),
                                     "text/plain", "application/pdf", "", "text/html; charset"], salt)
         uri = _pick(draw, URLS + ["urn:uuid:1", "dns:news.example"], salt + n)
-        headers = {"WARC-Date": _pick(draw, TIMES, salt + n)}
+        # a fixed record id: warcio's random one would change the gzip size and so the later draws
+        headers = {"WARC-Date": _pick(draw, TIMES, salt + n), "WARC-Record-ID": f"<urn:uuid:{uuid.UUID(int=salt * 8 + n)}>"}
         http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1") if rec_type == "response" else None
         try:
             record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(payload), http_headers=http,
@@ -212,7 +214,7 @@ def _warc_bytes(draw, gzipped: bool, salt: int) -> bytes:
     if choice == 2:
         return data + b"\0" * draw(st.integers(1, 70_000))  # trailing zeros
     if choice == 3:
-        return draw(st.binary(max_size=400)) if not gzipped else gzip.compress(draw(st.binary(max_size=400)))
+        return draw(st.binary(max_size=400)) if not gzipped else gzip.compress(draw(st.binary(max_size=400)), mtime=0)
     return data
 
 

@@ -4,7 +4,7 @@ Every example is a whole day of generated files of every input kind (tests/fuzz_
 the run's fixed cost is paid once per example. The run must succeed, every file and JSONL line must
 end exactly once (article or quarantine), every quarantine reason must be a specific one (an
 `internal_error` is a bug to fix, not a pass) and nothing outside the landing folder may be read.
-CI runs a fixed, derandomised set of examples (`FUZZ_EXAMPLES`, default 2); `bench/fuzz_day.py`
+CI runs a fixed, derandomised set of examples (`FUZZ_EXAMPLES`, default 3); `bench/fuzz_day.py`
 runs many more with fresh seeds.
 """
 
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from tests.fuzz_landing import FuzzDay, fuzz_day, run_fuzz_day
 
 pytestmark = pytest.mark.slow
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 
 
 @settings(
