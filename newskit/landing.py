@@ -99,7 +99,8 @@ def _classify(root: Path, path: Path) -> tuple[str | None, str | None]:
     if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
         return None, None
     kind = _special_kind(mode) or "not a regular file"
-    return "not_regular_file", f"{kind}, not a regular file: never opened (opening a FIFO would block the run)"
+    why = " (opening a FIFO blocks until someone writes to it)" if stat.S_ISFIFO(mode) else ""
+    return "not_regular_file", f"{kind}, not a regular file: never opened{why}"
 
 
 def _day_entries(root: Path, folder: Path, seen: set[str]) -> Iterator[tuple[Path, str | None, str | None]]:
