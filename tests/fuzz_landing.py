@@ -196,7 +196,8 @@ def _warc_bytes(draw, gzipped: bool, salt: int) -> bytes:
                                     "text/plain", "application/pdf", "", "text/html; charset"], salt)
         uri = _pick(draw, URLS + ["urn:uuid:1", "dns:news.example"], salt + n)
         # a fixed record id: warcio's random one would change the gzip size and so the later draws
-        headers = {"WARC-Date": _pick(draw, TIMES, salt + n), "WARC-Record-ID": f"<urn:uuid:{uuid.UUID(int=salt * 8 + n)}>"}
+        # (and an empty WARC-Date would be replaced by the current time)
+        headers = {"WARC-Date": _pick(draw, TIMES, salt + n) or "2026-02-03", "WARC-Record-ID": f"<urn:uuid:{uuid.UUID(int=salt * 8 + n)}>"}
         http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1") if rec_type == "response" else None
         try:
             record = writer.create_warc_record(uri, rec_type, payload=io.BytesIO(payload), http_headers=http,
