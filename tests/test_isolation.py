@@ -76,3 +76,24 @@ def test_run_batch_loses_only_the_records_that_fail_alone():
 )
 def test_the_threshold_needs_both_the_share_and_the_minimum(errors: int, scrapes: int, exceeded: bool):
     assert InternalErrorThreshold(max_share=0.05, min_count=3).exceeded(errors, scrapes) is exceeded
+
+
+def test_one_raw_limit_and_what_derives_from_it():
+    from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
+    from newskit.scrape_text import read_scrape
+    from newskit.sources_config import SourcesConfigError, parse_sources_config
+    from pipelines.settings import NewsSettings
+
+    assert NewsSettings(scrapes_dir="/s", warehouse_path="/w/warehouse.duckdb").max_raw_bytes == DEFAULT_MAX_RAW_BYTES
+    limits = Limits(100_000)
+    assert limits.max_extract_chars == 40_000 and limits.warc_resync_bytes == 400_000
+    page = ("<html><body>" + "<p>words of a page</p>" * 2500 + "</body></html>").encode()  # ~57,000 chars
+    assert read_scrape(page, "text/html", None, None, limits).reject_reason == "too_large"
+    assert read_scrape(page, "text/html", None, None, Limits(1_000_000)).reject_reason is None
+    config = parse_sources_config({"sources": [{"name": "wire", "urls": ["https://a.example/"]}]}, max_raw_bytes=123_456)
+    assert config.sources[0].settings.max_bytes == 123_456  # a source's cap is the run's limit
+    lower = parse_sources_config({"defaults": {"max_bytes": 1000}, "sources": []}, max_raw_bytes=123_456)
+    assert lower.defaults.max_bytes == 1000  # ... or lower
+    with pytest.raises(SourcesConfigError, match=r"max_bytes: 200000 is over the run's raw size limit max_raw_bytes = 123456"):
+        parse_sources_config({"sources": [{"name": "big", "urls": ["https://a.example/"], "max_bytes": 200_000}]},
+                             max_raw_bytes=123_456)
