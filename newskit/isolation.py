@@ -4,8 +4,9 @@ Every per-record step (landing decode and parse, extract, clean and segment, NLP
 handles each scrape through a `RecordGuard`: an unexpected exception becomes an `internal_error`
 for that scrape, with the stage, the exception type and its message in the detail, and is counted
 for the asset's metadata and the day's threshold (`internal_error_threshold`). Systemic errors are
-never swallowed: out of memory, a full disk or quota, too many open files, an interrupt, or any
-`SystemicError` (model missing, warehouse locked) stop the run with a message that says what to do.
+never swallowed: out of memory, a full disk or quota, too many open files, a read-only file
+system, an interrupt, or any `SystemicError` (a missing spaCy model) stop the run with a message
+that says what to do. (A locked warehouse is met by the load, which handles no records one by one.)
 """
 
 from __future__ import annotations
