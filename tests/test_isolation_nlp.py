@@ -72,3 +72,13 @@ def test_one_failing_article_of_a_batch_is_the_only_one_lost():
     assert failures[0][1].startswith("nlp: ")
     assert {row["article_id"] for r in results for row in r.entities.to_pylist()} == {"good"}
     assert guard.count == 1
+
+
+def test_relative_dates_at_the_edges_of_the_calendar_do_not_fail_the_article():
+    nlp = load_pipeline()
+    text = "The council will meet tomorrow and again next year, after it met yesterday and last year."
+    for published in (datetime(9999, 12, 31, 23, 59, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc)):
+        article = _article([text])
+        article.published_at = published
+        figures = annotate(nlp, [article]).figures.to_pylist()
+        assert any(f["kind"] == "date" for f in figures)  # found, just not resolved past the calendar
