@@ -148,9 +148,7 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
     flags_by_check: Counter[str] = Counter()
     internal_errors: Counter[str] = Counter()  # by "<stage>: <exception type>"
     guard = RecordGuard("quality")
-    nlp_failures = dict(
-        (row["article_id"], row["detail"]) for row in iter_rows(stage_file(lake, "nlp_failures", day))
-    )
+    nlp_failures = {row["article_id"]: row["detail"] for row in iter_rows(stage_file(lake, "nlp_failures", day))}
     with (
         systemic_errors(table_file(lake, "articles", day).parent.parent.parent),
         ParquetSink(table_file(lake, "articles", day), ARTICLES_SCHEMA) as articles,
