@@ -97,3 +97,17 @@ def test_one_raw_limit_and_what_derives_from_it():
     with pytest.raises(SourcesConfigError, match=r"max_bytes: 200000 is over the run's raw size limit max_raw_bytes = 123456"):
         parse_sources_config({"sources": [{"name": "big", "urls": ["https://a.example/"], "max_bytes": 200_000}]},
                              max_raw_bytes=123_456)
+
+
+def test_triage_of_an_article_fetched_at_the_end_of_the_calendar():
+    from datetime import date, datetime, timezone
+
+    from assets.quality import triage
+
+    row = {"scrape_id": "s1", "article_id": "a1", "source": "x.warc@0", "reject_reason": None, "reject_detail": None,
+           "body": "The ferry to Ostby ran again on Monday, the council said. " * 20, "title": "Ferry",
+           "published_at": datetime(9999, 12, 31, tzinfo=timezone.utc),
+           "fetched_at": datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc), "language": "en",
+           "boilerplate_chars": 0, "removed_text": ""}
+    article, held, _ = triage(row, date(2026, 2, 3))  # fetched_at + 1 day would be past year 9999
+    assert article is not None and held is None
