@@ -38,7 +38,7 @@ ENTITY_LABELS = frozenset(
 )
 PARAGRAPH_BREAK = "\n\n"
 MAX_CHUNK_CHARS = 20_000
-MAX_BATCH_CHARS = 200_000
+MAX_BATCH_CHARS = 100_000
 _LAST_SPACE = re.compile(r"\s\S*\Z")
 
 ENTITY_SCHEMA = pa.schema(
