@@ -10,10 +10,11 @@ import duckdb
 import pyarrow as pa
 
 from assets.clean import CLEANED_SCHEMA
-from warehouse.lake import ParquetSink, iter_batches, stage_file, table_file
+from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file
 from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
 from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
+from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
 from newskit.quality import ArticleFacts, article_issues
 from pipelines.settings import NewsSettings
@@ -48,11 +49,20 @@ CHILD_TABLES = [
 ]
 
 
-def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
-    """One cleaned scrape -> (article row or None, quarantine row or None, flag rows)."""
+def _held(row: dict, day: date, reason: str, detail: str | None) -> dict:
+    return {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
+            "reasons": [reason], "detail": detail}
+
+
+def triage(row: dict, day: date, nlp_failure: str | None = None) -> tuple[dict | None, dict | None, list[dict]]:
+    """One cleaned scrape -> (article row or None, quarantine row or None, flag rows).
+
+    `nlp_failure` is the detail of an exception the nlp stage met on this article.
+    """
     if row["reject_reason"]:
-        return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
-                      "reasons": [row["reject_reason"]], "detail": row["reject_detail"]}, []
+        return None, _held(row, day, row["reject_reason"], row["reject_detail"]), []
+    if nlp_failure is not None:
+        return None, _held(row, day, INTERNAL_ERROR, nlp_failure), []
     issues = article_issues(
         ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
                      fetched_at=row["fetched_at"], language=row["language"],
@@ -68,6 +78,11 @@ def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
     article = {key: row.get(key) for key in ARTICLE_COLUMNS}
     article |= {"partition_date": day, "status": "flagged" if flags else "ok"}
     return article, None, flags
+
+
+def internal_error_kind(detail: str | None) -> str:
+    """`<stage>: <exception type>` from an internal_error detail (`failure_detail`'s format)."""
+    return ": ".join((detail or "unknown").split(": ")[:2])
 
 
 def copy_children(lake: Path, day: date) -> dict[str, int]:
@@ -131,15 +146,26 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
     lake = settings.lake
     reasons: Counter[str] = Counter()
     flags_by_check: Counter[str] = Counter()
+    internal_errors: Counter[str] = Counter()  # by "<stage>: <exception type>"
+    guard = RecordGuard("quality")
+    nlp_failures = {row["article_id"]: row["detail"] for row in iter_rows(stage_file(lake, "nlp_failures", day))}
     with (
+        systemic_errors(table_file(lake, "articles", day).parent.parent.parent),
         ParquetSink(table_file(lake, "articles", day), ARTICLES_SCHEMA) as articles,
         ParquetSink(table_file(lake, "quarantine", day), QUARANTINE_SCHEMA) as quarantine,
         ParquetSink(table_file(lake, "quality_flags", day), FLAGS_SCHEMA) as flags,
     ):
+        scrapes = 0
         for batch in iter_batches(stage_file(lake, "cleaned_articles", day)):
             kept, held, flagged = [], [], []
             for row in batch.to_pylist():
-                article, quarantined, article_flags = triage(row, day)
+                scrapes += 1
+                article, quarantined, article_flags = guard.run(
+                    lambda r: triage(r, day, nlp_failures.get(r["article_id"])), row,
+                    lambda detail, row=row: (None, _held(row, day, INTERNAL_ERROR, detail), []), row["source"],
+                )
+                if quarantined and INTERNAL_ERROR in quarantined["reasons"]:
+                    internal_errors[internal_error_kind(quarantined["detail"])] += 1
                 if article:
                     kept.append(article)
                 if quarantined:
@@ -150,6 +176,14 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             articles.write_rows(kept)
             quarantine.write_rows(held)
             flags.write_rows(flagged)
+        threshold = settings.internal_error_threshold
+        failed = sum(internal_errors.values())
+        if threshold.exceeded(failed, scrapes):  # raised inside the sinks: nothing is staged for the load
+            raise dg.Failure(
+                description=threshold.message(failed, scrapes, internal_errors.most_common(3)),
+                metadata={"internal_errors": failed, "scrapes": scrapes,
+                          "internal_errors_by_kind": dict(internal_errors)},
+            )
     counts = copy_children(lake, day)
     lost = counts["raw_scrapes"] - articles.rows - quarantine.rows
     from expectations.frames import read_validation_tables  # pandas: only when the step runs
@@ -164,6 +198,9 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             "articles": articles.rows,
             "quarantined": quarantine.rows,
             "quarantine_reasons": dict(reasons),
+            "internal_errors": sum(internal_errors.values()),
+            "internal_errors_by_kind": dict(internal_errors),
+            "internal_errors_in_triage": guard.count,
             "flags": dict(flags_by_check),
             **{f"rows_{table}": n for table, n in counts.items()},
             "gx_data_docs": dg.MetadataValue.path(str(validation.data_docs_index)),

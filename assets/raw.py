@@ -30,6 +30,7 @@ from pydantic import Field
 
 from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
 from assets.partitions import daily_partitions, partition_day
+from newskit.isolation import RecordGuard
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, RawScrape, raw_scrapes_to_arrow
 from newskit.sources_config import SourcesConfig, SourcesConfigError, sources_config_from_env
@@ -58,6 +59,8 @@ class RawScrapesConfig(dg.Config):
         default=None, description=f"Only for {FORGET_JOB}: remove these scrapes instead of collecting the day."
     )
 
+LOGGED_REJECTS = {"not_regular_file", "symlink_loop", "unreadable", "not_warc", "internal_error"}
+
 
 def _read_history(pattern: str, columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
     """Selected columns of every lake partition matching `pattern` (optionally without `day`)."""
@@ -84,9 +87,9 @@ def _known_pages(lake: Path, day: date, refetch: bool) -> dict[str, KnownPage]:
     return known_pages(scrapes, log)
 
 
-def _load_sources() -> SourcesConfig | None:
+def _load_sources(max_raw_bytes: int) -> SourcesConfig | None:
     try:
-        return sources_config_from_env()
+        return sources_config_from_env(max_raw_bytes=max_raw_bytes)
     except SourcesConfigError as exc:
         raise dg.Failure(f"NEWS_SOURCES: {exc}") from exc
 
@@ -174,7 +177,7 @@ def plan_forget(settings: NewsSettings, day: date, request: ForgetScrapes) -> Fo
     forget = scrapes.filter(pa.array(chosen, pa.bool_()))
     if forget.num_rows == 0 and not problems:
         problems.append(f"{day} holds no scrapes: nothing to forget")
-    landed = {s.scrape_id: s.source for s in scan_landing_day(settings.scrapes, day, settings.max_scrape_bytes)} if settings.scrapes.is_dir() else {}
+    landed = {s.scrape_id: s.source for s in scan_landing_day(settings.scrapes, day, settings.limits.max_raw_bytes, RecordGuard("landing"))} if settings.scrapes.is_dir() else {}
     still = sorted(landed[sid] for sid in forget["scrape_id"].to_pylist() if sid in landed)
     if still:
         problems.append(
@@ -263,7 +266,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         raise dg.Failure(f"{FORGET_JOB} needs ops.raw_scrapes.config.forget: the day and what to forget; nothing was changed")
     root = settings.scrapes
     folder = root / day.isoformat()
-    sources = _load_sources()
+    sources = _load_sources(settings.max_raw_bytes)
     if not root.is_dir() and sources is None:
         raise dg.Failure(
             f"NEWS_SCRAPES_DIR {root} does not exist. Create it with one sub-folder per day "
@@ -271,7 +274,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         )
     held = day_holdings(settings.lake, day)
     earlier_landing = held.landing_sources
-    landing: Iterator[RawScrape] = scan_landing_day(root, day, settings.max_scrape_bytes) if root.is_dir() else iter(())
+    guard = RecordGuard("landing")
+    landing: Iterator[RawScrape] = scan_landing_day(root, day, settings.limits.max_raw_bytes, guard) if root.is_dir() else iter(())
     first = next(landing, None)
     if first is None and earlier_landing:
         state = "missing" if not folder.is_dir() else "empty"
@@ -309,6 +313,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
                     new_bytes += scrape.size
                     if scrape.reject_reason:
                         rejected[scrape.reject_reason] += 1
+                        if scrape.reject_reason in LOGGED_REJECTS:
+                            context.log.warning(f"{scrape.source}: {scrape.reject_detail} ({scrape.reject_reason})")
                 context.log.info(f"{sink.rows} scrapes for {day} ({sink.rows - kept} new)")
     finally:
         if run is not None:
@@ -330,6 +336,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         "new_by_content_type": dict(kinds),
         "new_rejected_at_source": dict(rejected),
         "day_folder": dg.MetadataValue.path(str(folder)),
+        **guard.metadata(),
         "lake_file": dg.MetadataValue.path(str(path)),
     }
     if gone:

@@ -10,8 +10,9 @@ are added here as plain columns (documented in docs/quality.md):
 - articles: `body_chars`, `published_year`, `published_lead_hours` (published_at - fetched_at),
   `scrape_known`;
 - figures: `value_finite`, `date_year`;
-- raw_scrapes: `sha256_matches`, `size_matches`, `fetched_before_run` (the large `content`
-  column itself is dropped from the frame);
+- raw_scrapes: `sha256_matches`, `size_matches` (`bytes` is the stored size, or the stored
+  content is the first bytes of a larger scrape quarantined `too_large`), `fetched_before_run`
+  (the large `content` column itself is dropped from the frame);
 - quarantine: `reason_count`, `scrape_known`;
 - scrape_outcomes (derived table): per raw scrape, `outcomes` = its articles + quarantine entries.
 """
@@ -86,14 +87,26 @@ def _articles_frame(table: pa.Table, scrape_ids: set[str] | None) -> pd.DataFram
     return frame
 
 
-def _raw_frame(table: pa.Table, run_time: datetime) -> pd.DataFrame:
+def _too_large(tables: dict[str, pa.Table]) -> set[str]:
+    """Scrapes quarantined as `too_large`: their stored content is only their first bytes."""
+    quarantine = tables.get("quarantine")
+    if quarantine is None:
+        return set()
+    rows = zip(quarantine.column("scrape_id").to_pylist(), quarantine.column("reasons").to_pylist())
+    return {scrape_id for scrape_id, reasons in rows if "too_large" in (reasons or [])}
+
+
+def _raw_frame(table: pa.Table, run_time: datetime, too_large: set[str]) -> pd.DataFrame:
     if "content" in table.column_names:
         contents = table.column("content").to_pylist()
         frame = table.drop_columns(["content"]).to_pandas()
         frame["sha256_matches"] = [
             c is not None and hashlib.sha256(c).hexdigest() == h for c, h in zip(contents, frame["sha256"])
         ]
-        frame["size_matches"] = [c is not None and len(c) == n for c, n in zip(contents, frame["bytes"])]
+        frame["size_matches"] = [
+            c is not None and (len(c) == n or len(c) < n and i in too_large)
+            for c, n, i in zip(contents, frame["bytes"], frame["scrape_id"])
+        ]
     else:  # computed by read_validation_tables
         frame = table.to_pandas()
     frame["fetched_before_run"] = pd.to_datetime(frame["fetched_at"], utc=True) <= pd.Timestamp(run_time)
@@ -121,7 +134,7 @@ def validation_frames(tables: dict[str, pa.Table], run_time: datetime | None = N
         elif name == "articles":
             frames[name] = _articles_frame(table, scrape_ids)
         elif name == "raw_scrapes":
-            frames[name] = _raw_frame(table, run_time)
+            frames[name] = _raw_frame(table, run_time, _too_large(tables))
         elif name == "quarantine":
             frame = table.drop_columns(["reasons"]).to_pandas()
             frame["reason_count"] = [len(r or []) for r in table.column("reasons").to_pylist()]
@@ -148,7 +161,9 @@ _SLIM_SQL = {
     "raw_scrapes": """
         SELECT * EXCLUDE (content),
                content IS NOT NULL AND sha256(content) = sha256 AS sha256_matches,
-               content IS NOT NULL AND octet_length(content) = bytes AS size_matches
+               content IS NOT NULL AND (octet_length(content) = bytes OR octet_length(content) < bytes
+                   AND scrape_id IN (SELECT scrape_id FROM read_parquet($quarantine, hive_partitioning = false)
+                                     WHERE list_contains(reasons, 'too_large'))) AS size_matches
         FROM read_parquet($raw_scrapes, hive_partitioning = false)""",
     "articles": """
         SELECT * EXCLUDE (body, authors), left(body, 80) AS body, length(body) AS body_chars
@@ -180,7 +195,8 @@ def read_validation_tables(paths: dict[str, Path]) -> dict[str, pa.Table]:
                 params = {"child": str(path), "articles": str(paths["articles"])}
                 tables[name] = con.sql(_CHILD_SQL, params=params).to_arrow_table()
             else:
-                tables[name] = con.sql(_SLIM_SQL[name], params={name: str(path)}).to_arrow_table()
+                params = {name: str(path)} | ({"quarantine": str(paths["quarantine"])} if name == "raw_scrapes" else {})
+                tables[name] = con.sql(_SLIM_SQL[name], params=params).to_arrow_table()
         return tables
     finally:
         con.close()

@@ -93,6 +93,13 @@ def normalise_expression(text: str) -> str:
 
 def resolve_date(text: str, published: date | None, prefer_future: bool = False) -> ResolvedDate | None:
     """The date a mention refers to, or None if it is not a date we can pin down."""
+    try:
+        return _resolve_date(text, published, prefer_future)
+    except (OverflowError, ValueError):  # "tomorrow" of 9999-12-31, "last year" of year 1: no such date
+        return None
+
+
+def _resolve_date(text: str, published: date | None, prefer_future: bool) -> ResolvedDate | None:
     expr = normalise_expression(text)
     if not expr:
         return None

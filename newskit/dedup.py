@@ -107,8 +107,11 @@ def canonical_url_key(url: str | None) -> str | None:
     """Scheme, `www.`, fragment, tracking parameters and a trailing slash ignored; None for a site root."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:  # 'http://[::1': not a URL a version can be keyed on
+        return None
     path = parts.path.rstrip("/")
     if not host or not path:
         return None
@@ -124,7 +127,10 @@ def version_key(canonical_url: str | None, url: str | None, source: str | None =
     key = canonical_url_key(canonical_url or url)
     if key is None:
         return None if canonical_url or url or not source else f"source {source}"
-    host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
+    try:
+        host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        host = ""
     return f"{host} {key}"
 
 

@@ -396,7 +396,7 @@ def ent_mention(ent, offset: int = 0) -> Mention:
         before = doc[start - 1]
         if before.pos_ == "PROPN" and before.is_title and not before.ent_type_ and is_given_name(before.text):
             if _NAME_WORDS.isdisjoint(t.text for t in ent) and not is_known_place(ent.text):
-                return Mention(offset + before.idx, offset + ent.end_char, doc.text[before.idx : ent.end_char], PERSON, role=ent_role(ent))
+                return Mention(offset + before.idx, offset + ent.end_char, doc[before.i : ent.end].text, PERSON, role=ent_role(ent))
     return Mention(offset + ent.start_char, offset + ent.end_char, ent.text, ent.label_, role=ent_role(ent))
 
 
@@ -463,7 +463,8 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
         if not token.is_title or token.dep_ not in ("nsubj", "nsubjpass") or next_is_name:
             continue
         head = token.head
-        follows = doc.text[token.idx + len(text) : token.idx + len(text) + 8]
+        # from the tokens, not doc.text: Doc.text joins the whole doc on every call
+        follows = "".join(t.text_with_ws for t in doc[token.i : token.i + 9])[len(text) : len(text) + 8]
         speaks = head.lemma_ in SPEECH_VERBS
         who = _WHO.match(follows) is not None
         about_him = any(t.lower_ in PERSONAL_PRONOUNS for t in _rest_of_sentence(doc, token.i))
@@ -471,7 +472,7 @@ def cue_mentions(doc, offset: int = 0) -> list[Mention]:
             start = token
             while start.i > 0 and doc[start.i - 1].pos_ == "PROPN" and doc[start.i - 1].is_title and not doc[start.i - 1].ent_type_:
                 start = doc[start.i - 1]
-            found.append(Mention(offset + start.idx, offset + token.idx + len(text), doc.text[start.idx : token.idx + len(text)], PERSON))
+            found.append(Mention(offset + start.idx, offset + token.idx + len(text), doc[start.i : token.i + 1].text, PERSON))
     return found
 
 

@@ -25,6 +25,7 @@ from newskit.boilerplate import boilerplate_reason, is_plea
 from newskit.captions import figure_captions, gallery_caption, split_credit
 from newskit.clean import clean_blocks
 from newskit.continuation import continued_body
+from newskit.limits import DEFAULT_LIMITS
 from newskit.links import Anchors, drop_teaser_runs, is_teaser_list
 from newskit.normalise import fold_for_hash
 from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
@@ -36,8 +37,6 @@ EXTRACTOR_VERSION = ";".join(
 )
 """Stamped on every article: a change of our rules or of an extraction package changes it."""
 
-MAX_HTML_CHARS = 3_000_000
-"""trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
 # output_format "txt": bare_extraction then skips its own text rendering, we render per element
 _TRAFILATURA_OPTIONS = dict(include_comments=False, output_format="txt")
@@ -62,8 +61,9 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(text[:3000])[0] if len(text.split()) >= 5 else None
 
 
-def _load_tree(html: str | bytes) -> HtmlElement | None:
-    return trafilatura.load_html(html[:MAX_HTML_CHARS])
+def _load_tree(html: str | bytes, max_chars: int = DEFAULT_LIMITS.max_extract_chars) -> HtmlElement | None:
+    """The parsed page; trafilatura has no time limit of its own, so a longer page is cut first."""
+    return trafilatura.load_html(html[:max_chars])
 
 
 @dataclass
@@ -126,9 +126,9 @@ def _caption_blocks(tree: HtmlElement) -> list[Block]:
     return blocks
 
 
-def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
+def extract_html(html: str | bytes, url: str | None = None, max_chars: int = DEFAULT_LIMITS.max_extract_chars) -> Extracted:
     """Body blocks, then caption/credit blocks of the page's figures, and metadata with provenance."""
-    tree = _load_tree(html)
+    tree = _load_tree(html, max_chars)
     if tree is None:
         return Extracted()
     meta = html_metadata(tree, url)

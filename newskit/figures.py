@@ -596,6 +596,6 @@ def _build(
     if span[-1].text.endswith(".") and len(span[-1].text) > 1 and end_char == span[-1].idx + len(span[-1].text):
         end_char -= 1  # "£1.1m." at the end of a sentence is tokenised "m."
     return Figure(
-        start_char, end_char, doc.text[start_char:end_char], kind, value, unit, counted, counted_text,
+        start_char, end_char, span.text[: end_char - start_char], kind, value, unit, counted, counted_text,
         qualifier, qualifier_text,
     )  # fmt: skip

