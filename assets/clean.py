@@ -14,6 +14,7 @@ from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
 from newskit.blocks import Block
+from newskit.metadata import TitleAffixes, site_title_affixes, strip_title_affixes
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
@@ -88,6 +89,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     lake = settings.lake
     _count_template_keys(lake, day)
     templates = site_templates(lake, day)
+    title_affixes = day_title_affixes(lake, day)
     removed_by_reason: dict[str, int] = defaultdict(int)
     outputs = {
         "articles": ParquetSink(stage_file(lake, "cleaned_articles", day), CLEANED_SCHEMA),
@@ -99,6 +101,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             articles, paragraphs, sentences = [], [], []
             for row in batch.to_pylist():
                 site = article_site(row)
+                row["title"] = strip_title_affixes(row["title"], title_affixes.get(site, TitleAffixes()))
                 blocks = [Block(b["kind"], b["text"]) for b in row["blocks"] or []]
                 built = build_article(row, site, blocks, templates.get(site or "", frozenset()), day)
                 articles.append(built.article)
@@ -125,3 +128,11 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             "boilerplate_removed": dict(removed_by_reason),
         }
     )
+
+
+def day_title_affixes(lake: Path, day: date) -> dict[str | None, TitleAffixes]:
+    """Per site, what the titles of the day's pages repeat around a separator ("... | Politics")."""
+    titles: dict[str | None, list[str | None]] = defaultdict(list)
+    for row in iter_rows(stage_file(lake, "extracted", day), ["url", "canonical_url", "site", "title"]):
+        titles[article_site(row)].append(row["title"])
+    return {site: site_title_affixes(found) for site, found in titles.items()}

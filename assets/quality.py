@@ -15,7 +15,7 @@ from assets.partitions import daily_partitions, partition_day
 from expectations.run_suites import ValidationRun, run_suites, suite_names
 from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
-from newskit.quality import ArticleFacts, article_issues
+from newskit.quality import ArticleFacts, article_issues, article_language
 from pipelines.settings import NewsSettings
 from warehouse.connection import run, sql_string
 
@@ -53,11 +53,10 @@ def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
     if row["reject_reason"]:
         return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
                       "reasons": [row["reject_reason"]], "detail": row["reject_detail"]}, []
-    issues = article_issues(
-        ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
-                     fetched_at=row["fetched_at"], language=row["language"],
-                     boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=row["removed_text"] or "")
-    )
+    facts = ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
+                         fetched_at=row["fetched_at"], language=row["language"],
+                         boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=row["removed_text"] or "")
+    issues = article_issues(facts)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
@@ -66,7 +65,7 @@ def triage(row: dict, day: date) -> tuple[dict | None, dict | None, list[dict]]:
     flags = [{"partition_date": day, "scrape_id": row["scrape_id"], "article_id": row["article_id"],
               "check_name": i.check_name, "severity": i.severity, "detail": i.detail} for i in issues]
     article = {key: row.get(key) for key in ARTICLE_COLUMNS}
-    article |= {"partition_date": day, "status": "flagged" if flags else "ok"}
+    article |= {"partition_date": day, "status": "flagged" if flags else "ok", "language": article_language(facts)}
     return article, None, flags
 
 

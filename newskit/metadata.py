@@ -215,10 +215,18 @@ def _strip_prefix(text: str) -> str:
     return rest
 
 
+def _trim(text: str) -> str:
+    """Separators and a final stop off the ends, but not the stop of an initial ("Mara K.")."""
+    text = text.strip(" -–—:,;|")
+    while text.endswith(".") and not re.search(r"(?:^|\s)[A-ZÀ-Þ]\.$", text):
+        text = text[:-1].rstrip(" -–—:,;|")
+    return text
+
+
 def _name(part: str) -> tuple[str, str] | None:
     """(name, the part as written) of one byline part, or None when it is no name at all."""
-    written = _strip_prefix(part.strip(" -–—:,.|"))
-    name = _JOB_TITLE.sub("", written).strip(" -–—:,.|")
+    written = _strip_prefix(_trim(part))
+    name = _trim(_JOB_TITLE.sub("", written))
     if not name:
         return None  # a job title alone: "Senior Political Correspondent"
     words = name.split()
@@ -246,7 +254,7 @@ def read_byline(values: Iterable[str], sites: Iterable[str] = (), one_name_each:
         if not isinstance(value, str):
             continue
         text = _BRACKETED.sub("", _AUTHOR_NOISE.sub(" ", unescape(value)))
-        text = _strip_prefix(" ".join(text.split()).strip(" -–—:,.|"))
+        text = _strip_prefix(_trim(" ".join(text.split())))
         if not text:
             continue
         family_first = _FAMILY_FIRST.match(text)
