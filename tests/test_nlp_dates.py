@@ -34,8 +34,8 @@ SATURDAY = date(2025, 8, 16)
         ("January 5th, 2024", date(2024, 1, 5), "day"),
         ("2019", date(2019, 1, 1), "year"),
         ("two weeks ago", date(2025, 8, 2), "day"),
-        ("three months ago", date(2025, 5, 1), "month"),
-        ("a year ago", date(2024, 1, 1), "year"),
+        ("three months ago", date(2025, 5, 16), "day"),  # "N ago" is a day
+        ("a year ago", date(2024, 8, 16), "day"),
     ],
 )
 def test_resolve(text, value, grain):
