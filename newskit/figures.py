@@ -18,7 +18,7 @@ from spacy.attrs import IS_ALPHA, IS_PUNCT, LIKE_NUM, LOWER, PREFIX
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from newskit.dates import HOLIDAYS, WEEKDAYS, resolve_date
+from newskit.dates import HOLIDAYS, MONTHS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, resolve_date
 from newskit.numbers import (
     FRACTION_WORDS,
     MULTIPLIERS,
@@ -40,6 +40,7 @@ from newskit.units import (
     SUBUNITS,
     UNIT_MULTIPLES,
     UNIT_PARTS,
+    WORD_LIKE_CURRENCIES,
     code_for,
     currency_word,
     duration_ratio,
@@ -204,6 +205,8 @@ def _extends_number(doc: Doc, i: int) -> bool:
     token, prev = doc[i], doc[i - 1]
     lower = token.lower_
     if token.like_num and not token.is_punct:
+        if not lower[:1].isdigit() and parse_ordinal(lower) is not None and lower not in FRACTION_WORDS:
+            return False  # "$280 million first preferred notes"
         if prev.lower_[:1].isdigit() and lower[:1].isdigit():  # "5 6", but "10 1/2"
             return "/" in lower and "/" not in prev.lower_ and prev.whitespace_ != "" and digits_value(lower) is not None and digits_value(lower) < 1
         return True
@@ -327,9 +330,9 @@ def _unit_after(doc: Doc, end: int) -> _Unit:
         if word == "pound" and doc[j + k].ent_type_ == "QUANTITY":
             break  # "pounds" of weight: a measure below
         code, taken = code_for(word, tuple(t.text for t in doc[j : j + k]))
-        if taken != k:
+        if taken != k or (code is None and word in WORD_LIKE_CURRENCIES):
             break
-        return _Unit(j + k + 1, code, MONEY, adjectival)
+        return _Unit(j + k + 1, code, MONEY, adjectival)  # code None: "500 dinars", which dinar is unsaid
     if lower == "(" and after is not None and (inner := _spelled_unit(doc, j + 1)) and inner[0] < n and doc[inner[0]].text == ")":
         return _Unit(inner[0] + 1, inner[1], inner[2], adjectival)  # "20 (kg)"
     if (spelled := _spelled_unit(doc, j)) is not None:
@@ -479,25 +482,39 @@ def _prefers_future(token: Token) -> bool:
 
 
 _WEEKDAY_NAMES = frozenset(WEEKDAYS)
+_WEEKDAY_WORDS = frozenset(WEEKDAYS) | frozenset(WEEKDAY_ABBREVIATIONS)
 _HOLIDAY_FIRST_WORDS = {name.split()[0] for name in HOLIDAYS}
-_DATE_SEED_HASHES = numpy.array([hash_string(w) for w in {*WEEKDAYS, *_HOLIDAY_FIRST_WORDS, "year"}], dtype=numpy.uint64)
+_MONTH_WORDS = frozenset(MONTHS)
+_DAY_WORDS = frozenset({"today", "tonight", "tomorrow", "yesterday"})
+_DATE_SEED_HASHES = numpy.array(
+    [hash_string(w) for w in {*_WEEKDAY_WORDS, *_HOLIDAY_FIRST_WORDS, *MONTHS, *(f"{m}." for m in MONTHS), *_DAY_WORDS, "year"}],
+    dtype=numpy.uint64,
+)
 _AFTER_OFFSET = frozenset({"ago", "later", "earlier", "hence"})
 _NOW_WORDS = frozenset({"now", "today", "tomorrow", "yesterday"})
 _RELATIVE_WORDS = frozenset({"last", "next", "this", "previous", "coming", "past"})
+_PERIOD_PREPOSITIONS = frozenset({"for", "over", "during", "within", "lasting", "spanning", "throughout"})
+_MERIDIEM_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "o'clock"})
+_CLOCK_TOKEN = re.compile(r"^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$", re.IGNORECASE)
 
 
 def _date_seeds(doc: Doc) -> list[Span]:
     """Spans that may be dates: the model's DATE and TIME mentions, bare weekdays it missed
-    ("told reporters Friday") and holiday names ("Easter Monday", often tagged a person or a law)."""
+    ("told reporters Friday"), holiday names ("Easter Monday", often tagged a person or a law)
+    and a month name with its day or year ("the second of Aug")."""
     spans: list[Span] = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
     for i in _candidates(doc, _DATE_SEED_HASHES, digits=False):
         token = doc[i]
         if token.ent_type_ in ("DATE", "TIME"):
             continue
-        if token.lower_ in WEEKDAYS and token.text[:1].isupper():
+        if token.lower_ in WEEKDAYS and token.text[:1].isupper() or token.lower_ in _DAY_WORDS:
             spans.append(doc[i : i + 1])
+        elif token.lower_ in WEEKDAY_ABBREVIATIONS and token.text[:1].isupper() and (_ordinal_words(doc, i + 1) or _clock_words(doc, i + 1)):
+            spans.append(doc[i : i + 1])  # "Sat at 5", "Tue 13th"; not "the Sun"
         elif token.text[:1].isupper() and (holiday := _holiday_at(doc, i)) is not None:
             spans.append(holiday)
+        elif token.lower_.rstrip(".") in _MONTH_WORDS and token.text[:1].isupper() and (dated := _month_with_numbers(doc, i)) is not None:
+            spans.append(dated)
         elif token.lower_ == "year" and [t.lower_ for t in doc[i + 1 : i + 3]] == ["to", "date"]:
             spans.append(doc[i : i + 3])
     return sorted(spans, key=lambda s: (s.start, -len(s)))
@@ -512,46 +529,111 @@ def _holiday_at(doc: Doc, i: int) -> Span | None:
     return None
 
 
-def _extended(doc: Doc, span: Span, future: bool) -> list[Span]:
+def _month_with_numbers(doc: Doc, i: int) -> Span | None:
+    """A month name with the numbers around it ("second of Aug", "13 Sept nineteen seventy two"),
+    or None when no number stands beside it."""
+    start, end = i, i + 1
+    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].like_num:
+        start -= 2
+    elif start >= 1 and doc[start - 1].like_num:
+        start -= 1
+        if start >= 1 and doc[start - 1].like_num and not doc[start - 1].lower_[:1].isdigit():
+            start -= 1  # "twenty five January"
+    while end < len(doc) and end - i <= 4 and (doc[end].like_num or doc[end].lower_ in ("and", "hundred", "thousand")) and not doc[end].ent_type_:
+        end += 1
+    while end - 1 > i and doc[end - 1].lower_ == "and":
+        end -= 1
+    return doc[start:end] if end - start > 1 else None
+
+
+def _ordinal_words(doc: Doc, j: int) -> int:
+    """How many tokens from j make a day of the month after a weekday: "the 4th", "13th",
+    "the twenty seventh"."""
+    k = j + 1 if j < len(doc) and doc[j].lower_ == "the" else j
+    for m in (3, 2, 1):
+        if k + m <= len(doc) and parse_ordinal(doc[k : k + m].text.replace(" ", "-")) is not None:
+            return k + m - j
+    return 0
+
+
+def _clock_words(doc: Doc, j: int) -> int:
+    """How many tokens from j make a clock time after a date ("at 5", "7pm", "at six pm", a TIME)."""
+    n = len(doc)
+    if j >= n:
+        return 0
+    if doc[j].ent_iob_ == "B" and doc[j].ent_type_ == "TIME":
+        k = j + 1
+        while k < n and doc[k].ent_iob_ == "I":
+            k += 1
+        return k - j
+    if _CLOCK_TOKEN.match(doc[j].text):
+        return 1
+    k = j + 1 if doc[j].lower_ in ("at", "around", "about") else j
+    if k < n and doc[k].like_num and (k > j or (k + 1 < n and doc[k + 1].lower_ in _MERIDIEM_WORDS)):
+        k += 1
+        return k - j + (1 if k < n and doc[k].lower_ in _MERIDIEM_WORDS else 0)
+    return 0
+
+
+def _seed_at(seeds: list[Span], doc: Doc, j: int) -> Span | None:
+    """A seed or a holiday (any case: "before new year") starting at token j."""
+    return next((s for s in seeds if s.start == j), None) or (_holiday_at(doc, j) if j < len(doc) else None)
+
+
+def _extended(doc: Doc, span: Span, future: bool, seeds: list[Span]) -> list[Span]:
     """The span with the words that make it a date, longest first: "two weeks" + "ago" / "later"
     / "from now" / "before Christmas"; "in" + "two weeks" in a clause about the future; a weekday
-    before an offset ("Monday two weeks from now"); "last"/"previous" before a weekday."""
+    before an offset ("Monday two weeks from now") or with its day ("Tue the 13th"); "last" or
+    "previous" before a weekday; a clock time after it ("Sat at 5"); another date right after
+    ("13 Sept" + "nineteen seventy two")."""
     n = len(doc)
     start, end = span.start, span.end
+    # "for five weeks from April 6" is a length of time that starts then, not a date
+    period = start > 0 and doc[start - 1].lower_ in _PERIOD_PREPOSITIONS
     while end < n and not doc[end].is_sent_start:
         word = doc[end].lower_
-        if word in _AFTER_OFFSET:
-            end += 1
-        elif word in ("from", "after") and end + 1 < n and doc[end + 1].lower_ in _NOW_WORDS:
+        if word in _AFTER_OFFSET and not period and not (end + 1 < n and doc[end + 1].lower_ == "than"):
+            end += 1  # "three months later", not "three months later than planned"
+        elif word in ("from", "after") and not period and end + 1 < n and doc[end + 1].lower_ in _NOW_WORDS:
             end += 2
-        elif word in ("before", "after", "from", "since") and end + 1 < n:
-            anchor = next((s for s in _date_seeds_cache(doc) if s.start in (end + 1, end + 2) and s.start > end), None)
+        elif word in ("before", "after", "from", "since") and not period and end + 1 < n:
+            anchor = _seed_at(seeds, doc, end + 1) or (_seed_at(seeds, doc, end + 2) if doc[end + 1].lower_ == "the" else None)
             if anchor is None:
                 break
             end = anchor.end
         elif word == "of" and [t.lower_ for t in doc[end + 1 : end + 3]] in (["this", "year"], ["next", "year"], ["last", "year"]):
             end += 3
-        elif word in PARTS_OF_DAY and doc[end - 1].lower_ in _WEEKDAY_NAMES | {"tomorrow", "yesterday"}:
+        elif word in PARTS_OF_DAY and doc[end - 1].lower_ in _WEEKDAY_WORDS | {"tomorrow", "yesterday"}:
             end += 1
+        elif word == "on" and end + 1 < n and doc[end + 1].lower_ in _WEEKDAY_NAMES:
+            end += 2  # "two months from today on Tuesday"
+        elif doc[end - 1].lower_ in _WEEKDAY_WORDS and (k := _ordinal_words(doc, end)):
+            end += k
+        elif doc[end].like_num and not doc[end].lower_[:1].isdigit() and any(t.lower_.rstrip(".") in _MONTH_WORDS for t in doc[start:end]):
+            while end < n and (doc[end].like_num or doc[end].lower_ in ("and", "hundred", "thousand")) and not doc[end].lower_[:1].isdigit():
+                end += 1  # "6 April" + "seventeen hundred thirty three"
+        elif k := _clock_words(doc, end):
+            end += k
+        elif (following := _seed_at(seeds, doc, end + 1 if word == "," else end)) is not None and following.start >= end:
+            end = following.end
         else:
             break
-    if start > 0 and doc[start - 1].lower_ in _RELATIVE_WORDS and doc[start].lower_ in WEEKDAYS:
+    if start > 0 and doc[start - 1].lower_ in _RELATIVE_WORDS and doc[start].lower_ in _WEEKDAY_NAMES:
         start -= 1
-    if start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in WEEKDAYS:
+    while start >= 3 and doc[start - 1].lower_ in ("and", ",") and doc[start - 2].lower_.rstrip("s") in ("day", "week", "month", "year") and doc[start - 3].like_num:
+        start -= 3  # "2 weeks and" + "2 days ago"
+    if start > 1 and doc[start - 1].text == "," and doc[start - 2].lower_ in _WEEKDAY_NAMES:
         start -= 2
-    elif start > 0 and doc[start - 1].lower_ in WEEKDAYS and doc[start].like_num:
+    elif start > 0 and doc[start - 1].lower_ in _WEEKDAY_NAMES and doc[start].like_num:
         start -= 1
     found = [doc[start:end]]
     if future and start > 0 and doc[start - 1].lower_ == "in" and (doc[start].like_num or doc[start].lower_ in ("a", "an")):
         found.insert(0, doc[start - 1 : end])
     if (start, end) != (span.start, span.end):
         found.append(span)
+    if len(span) > 1 and span[0].like_num and span[1].lower_ in _RELATIVE_WORDS:
+        found.append(span[1:])  # "3 next week" tagged as one mention
     return found
-
-
-def _date_seeds_cache(doc: Doc) -> list[Span]:
-    """The seeds of a Doc, computed once per find_figures call (see `_date_figures`)."""
-    return doc.user_data.get("_date_seeds") or []
 
 
 def _date_figures(doc: Doc, published: date | None) -> tuple[list[Figure], list[bool]]:
@@ -559,30 +641,30 @@ def _date_figures(doc: Doc, published: date | None) -> tuple[list[Figure], list[
     figures: list[Figure] = []
     used = [False] * len(doc)
     seeds = _date_seeds(doc)
-    doc.user_data["_date_seeds"] = seeds
-    try:
-        for seed in seeds:
-            if any(used[t.i] for t in seed):
+    for seed in seeds:
+        if any(used[t.i] for t in seed):
+            continue
+        while len(seed) > 1 and seed[-1].lower_ in ("'s", "’s"):
+            seed = seed[:-1]
+        while len(seed) > 1 and seed[0].lower_ == "the":
+            seed = seed[1:]
+        if len(seed) == 1 and seed[0].text.isdigit() and _plural_noun_after(doc, seed.end):
+            continue  # "2000 pieces": a count
+        if len(seed) > 1 and seed[-1].lower_ in _AFTER_OFFSET and seed.end < len(doc) and doc[seed.end].lower_ == "than":
+            seed = seed[:-1]  # "three months later than planned": a comparison, not a date
+        future = _prefers_future(seed.root)
+        for span in _extended(doc, seed, future, seeds):
+            if any(used[t.i] for t in span):
                 continue
-            while len(seed) > 1 and seed[-1].lower_ in ("'s", "’s"):
-                seed = seed[:-1]
-            while len(seed) > 1 and seed[0].lower_ == "the":
-                seed = seed[1:]
-            future = _prefers_future(seed.root)
-            for span in _extended(doc, seed, future):
-                if any(used[t.i] for t in span):
-                    continue
-                resolved = resolve_date(span.text, published, future)
-                if resolved is None:
-                    continue
-                if span[-1].lower_ in _WEEKDAY_NAMES | PARTS_OF_DAY and len(span) <= 2 and span.start > 0 and doc[span.start - 1].lower_ == "on":
-                    span = doc[span.start - 1 : span.end]  # "on Friday": the day with its preposition
-                for t in span:
-                    used[t.i] = True
-                figures.append(Figure(span.start_char, span.end_char, span.text, DATE, date_value=resolved.value, date_grain=resolved.grain))
-                break
-    finally:
-        doc.user_data.pop("_date_seeds", None)
+            resolved = resolve_date(span.text, published, future)
+            if resolved is None:
+                continue
+            if span[-1].lower_ in _WEEKDAY_NAMES | PARTS_OF_DAY and len(span) <= 2 and span.start > 0 and doc[span.start - 1].lower_ == "on":
+                span = doc[span.start - 1 : span.end]  # "on Friday": the day with its preposition
+            for t in span:
+                used[t.i] = True
+            figures.append(Figure(span.start_char, span.end_char, span.text, DATE, date_value=resolved.value, date_grain=resolved.grain))
+            break
     return figures, used
 
 
@@ -675,7 +757,7 @@ def _figure_at(doc: Doc, start: int, end: int, published: date | None) -> Figure
         code, factor = SUBUNITS[unit_name]
         unit_name, value = code, value * factor
     value *= unit.factor
-    if kind == MONEY and currency is None and unit.kind == MONEY and unit_name not in SUBUNITS:
+    if kind == MONEY and currency is None and unit.kind == MONEY and unit.name not in SUBUNITS:
         value, phrase_end = _cents(doc, unit, value)
     if kind in (DURATION, QUANTITY) and not unit.adjectival:
         value, phrase_end, unit_name = _with_parts(doc, unit, value)
@@ -727,7 +809,7 @@ def _ordinal(doc: Doc, start: int, end: int, ordinal: int) -> Figure | None:
     first = doc[start]
     if first.is_title and not first.is_sent_start:
         return None  # part of a name or title: "First Lady", "Second World War"
-    if end < len(doc) and (doc[end].lower_ in _HYPHENS or _is_number_start(doc[end]) or doc[end].lower_ in CURRENCY_PREFIXES):
+    if end < len(doc) and (doc[end].lower_ in _HYPHENS or (_is_number_start(doc[end]) and doc[end].lower_ != "one") or doc[end].lower_ in CURRENCY_PREFIXES):
         return None  # "second-largest"; "the first two victims", "the first £100 player": the count is the figure
     noun = _counted_noun(doc, first, end)
     if noun is not None and noun.lower_ in _NOT_COUNTED:
@@ -742,6 +824,8 @@ def _unsure(doc: Doc, start: int, end: int) -> Figure | None:
     words = doc[start:end]
     if len(words) < 2 or not all(t.like_num or t.lower_ in MULTIPLIERS or t.lower_ in FRACTION_WORDS or t.lower_ in ("and", "a", "an", "-") for t in words):
         return None
+    if not any(t.lower_ in MULTIPLIERS or t.lower_ in FRACTION_WORDS for t in words):
+        return None  # no scale to get wrong ("five-thirty")
     if any(t.lower_ in VAGUE_WORDS for t in words) or words[0].ent_type_ in NAME_LABELS | {"DATE", "TIME"}:
         return None
     unit = _unit_after(doc, end)

@@ -150,6 +150,9 @@ CURRENCY_NAMES: dict[str, dict[tuple[str, ...], str]] = {
     "deutschmark": {(): "DEM"}, "mark": {("german",): "DEM", ("deutsche",): "DEM"}, "drachma": {(): "GRD"},
     "escudo": {("portuguese",): "PTE"}, "punt": {("irish",): "IEP"},
 }  # fmt: skip
+# Currency words that are also everyday words: money only with their nationality ("Brazilian
+# real", "German marks"), never alone ("8500 marks" may be a score).
+WORD_LIKE_CURRENCIES = frozenset({"mark", "real", "sol"})
 # Plurals that do not add -s.
 CURRENCY_PLURALS = {
     "kronor": "krona", "kronur": "krona", "kroner": "krone", "reais": "real", "lire": "lira", "lei": "leu",
