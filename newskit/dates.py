@@ -108,7 +108,7 @@ _YEAR_MONTH = re.compile(rf"^{_YEAR}\s+({_MONTH_NAMES})$")
 _NTH_OF = re.compile(r"^(?:the\s+)?(.+?)\s+(day|month)\s+of\s+(?:the\s+)?(this|next|last|previous|coming)?\s*(month|year)$")
 _YEAR_TO_DATE = re.compile(r"^(?:(?:in|for)\s+)?(?:the\s+)?year[\s-]to[\s-]date$")
 _HOLIDAY = re.compile(
-    rf"^(?:(this|last|next|past|previous|coming)\s+(?:year's\s+)?)?("
+    r"^(?:(this|last|next|past|previous|coming)\s+(?:year's\s+)?)?("
     + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
     + rf")(?:\s+(?:of\s+)?(?:(this|last|next)\s+year|{_YEAR}))?$"
 )

@@ -112,8 +112,8 @@ _SCALE_START_WORDS = frozenset(MULTIPLIERS) | frozenset(FRACTION_WORDS) - {"thir
 _COUNTED_DEPS = frozenset({"nummod", "quantmod", "compound", "amod", "npadvmod", "nmod", "dep"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _NOT_COUNTED = frozenset({"lady"})  # "the first lady" is a title, not an ordinal figure
-_NUMBER_START_HASHES = numpy.array([hash_string(w) for w in ("a", "an", "half", "several")], dtype=numpy.uint64)
-_DIGIT_HASHES = numpy.array([hash_string(str(d)) for d in range(10)], dtype=numpy.uint64)
+_NUMBER_START_HASHES = numpy.sort(numpy.array([hash_string(w) for w in ("a", "an", "half", "several")], dtype=numpy.uint64))
+_DIGIT_HASHES = numpy.sort(numpy.array([hash_string(str(d)) for d in range(10)], dtype=numpy.uint64))
 
 
 @dataclass
@@ -142,17 +142,25 @@ class _Unit:
 
 
 def _candidates(doc: Doc, lower_hashes: numpy.ndarray, digits: bool = True) -> list[int]:
-    """Indices of the tokens worth a closer look, found on the Doc's arrays (fast): numbers
+    """Indices of the tokens worth a closer look, found on the Doc's arrays (fast; `lower_hashes` sorted): numbers
     (like_num, a leading digit, a currency glued to digits) or one of the given lower-case words."""
+    if not digits:
+        return numpy.flatnonzero(_member(doc.to_array(LOWER), lower_hashes)).tolist()
     array = doc.to_array([LIKE_NUM, LOWER, PREFIX, IS_ALPHA, IS_PUNCT])
-    hits = numpy.isin(array[:, 1], lower_hashes)
+    hits = _member(array[:, 1], lower_hashes)
     if digits:
-        leading = array[:, 0].astype(bool) | numpy.isin(array[:, 2], _DIGIT_HASHES)
+        leading = array[:, 0].astype(bool) | _member(array[:, 2], _DIGIT_HASHES)
         hits |= leading
         # "HK$4.2", "USD50": neither alphabetic nor punctuation nor a plain number
         for i in numpy.flatnonzero(~leading & ~array[:, 3].astype(bool) & ~array[:, 4].astype(bool)).tolist():
             hits[i] = _GLUED_MONEY.match(doc[i].text) is not None
     return numpy.flatnonzero(hits).tolist()
+
+
+def _member(values: numpy.ndarray, sorted_hashes: numpy.ndarray) -> numpy.ndarray:
+    """values in sorted_hashes, elementwise (numpy.isin costs more on arrays this small)."""
+    at = numpy.searchsorted(sorted_hashes, values)
+    return sorted_hashes[numpy.minimum(at, len(sorted_hashes) - 1)] == values
 
 
 def _next(token: Token, k: int = 1) -> Token | None:
@@ -233,9 +241,14 @@ def _extends_number(doc: Doc, i: int) -> bool:
     return False
 
 
+_QUALIFIERS_BY_LAST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _name in QUALIFIERS:
+    _QUALIFIERS_BY_LAST.setdefault(_words[-1], []).append((_words, _name))
+
+
 def _qualifier(doc: Doc, start: int) -> tuple[int, str | None, str | None]:
     """(new start, normalised qualifier, raw text) for the words right before token `start`."""
-    for words, name in QUALIFIERS:
+    for words, name in _QUALIFIERS_BY_LAST.get(doc[start - 1].lower_, ()) if start > 0 else ():
         n = len(words)
         if start - n < 0:
             continue
@@ -486,10 +499,10 @@ _WEEKDAY_WORDS = frozenset(WEEKDAYS) | frozenset(WEEKDAY_ABBREVIATIONS)
 _HOLIDAY_FIRST_WORDS = {name.split()[0] for name in HOLIDAYS}
 _MONTH_WORDS = frozenset(MONTHS)
 _DAY_WORDS = frozenset({"today", "tonight", "tomorrow", "yesterday"})
-_DATE_SEED_HASHES = numpy.array(
+_DATE_SEED_HASHES = numpy.sort(numpy.array(
     [hash_string(w) for w in {*_WEEKDAY_WORDS, *_HOLIDAY_FIRST_WORDS, *MONTHS, *(f"{m}." for m in MONTHS), *_DAY_WORDS, "year"}],
     dtype=numpy.uint64,
-)
+))
 _AFTER_OFFSET = frozenset({"ago", "later", "earlier", "hence"})
 _NOW_WORDS = frozenset({"now", "today", "tomorrow", "yesterday"})
 _RELATIVE_WORDS = frozenset({"last", "next", "this", "previous", "coming", "past"})
@@ -520,11 +533,20 @@ def _date_seeds(doc: Doc) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, -len(s)))
 
 
+_HOLIDAY_LENGTHS: dict[str, list[int]] = {}
+for _holiday in HOLIDAYS:
+    _HOLIDAY_LENGTHS.setdefault(_holiday.split()[0], []).append(len(_holiday))
+
+
 def _holiday_at(doc: Doc, i: int) -> Span | None:
     """The longest holiday name starting at token i ("Good Friday", "St Patrick's Day")."""
+    lengths = _HOLIDAY_LENGTHS.get(doc[i].lower_.replace("’", "'"))
+    if not lengths:
+        return None
+    text = doc.text[doc[i].idx : doc[i].idx + max(lengths) + 1].lower().replace("’", "'")
     for k in range(min(5, len(doc) - i), 0, -1):
         span = doc[i : i + k]
-        if span.text.lower().replace("’", "'") in HOLIDAYS:
+        if span.end_char - doc[i].idx in lengths and text[: span.end_char - doc[i].idx] in HOLIDAYS:
             return span
     return None
 
