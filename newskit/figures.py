@@ -213,8 +213,8 @@ def _extends_number(doc: Doc, i: int) -> bool:
     token, prev = doc[i], doc[i - 1]
     lower = token.lower_
     if token.like_num and not token.is_punct:
-        if not lower[:1].isdigit() and parse_ordinal(lower) is not None and lower not in FRACTION_WORDS:
-            return False  # "$280 million first preferred notes"
+        if any(not t.lower_[:1].isdigit() and parse_ordinal(t.lower_) is not None and t.lower_ not in FRACTION_WORDS for t in (token, prev)):
+            return False  # "$280 million first preferred notes", "the first two victims"
         if prev.lower_[:1].isdigit() and lower[:1].isdigit():  # "5 6", but "10 1/2"
             return "/" in lower and "/" not in prev.lower_ and prev.whitespace_ != "" and digits_value(lower) is not None and digits_value(lower) < 1
         return True
@@ -625,6 +625,8 @@ def _extended(doc: Doc, span: Span, future: bool, seeds: list[Span]) -> list[Spa
             end = anchor.end
         elif word == "of" and [t.lower_ for t in doc[end + 1 : end + 3]] in (["this", "year"], ["next", "year"], ["last", "year"]):
             end += 3
+        elif word == "to" and doc[end - 1].lower_ == "year" and end + 1 < n and doc[end + 1].lower_ == "date":
+            end += 2  # "year to date"
         elif word in PARTS_OF_DAY and doc[end - 1].lower_ in _WEEKDAY_WORDS | {"tomorrow", "yesterday"}:
             end += 1
         elif word == "on" and end + 1 < n and doc[end + 1].lower_ in _WEEKDAY_NAMES:

@@ -139,6 +139,17 @@ def parse_number(text: str) -> float | None:
     return value
 
 
+def _falling_scales(run: list[str]) -> bool:
+    """Whether the scales after an "and" are below those before it ("two million and five
+    thousand", not "four thousand and nine million")."""
+    if "and" not in run:
+        return True
+    k = run.index("and")
+    before = [SCALE_WORDS[w] for w in run[:k] if w in SCALE_WORDS and w != "hundred"]
+    after = [SCALE_WORDS[w] for w in run[k + 1 :] if w in SCALE_WORDS and w != "hundred"]
+    return not (before and after and max(after) >= min(before))
+
+
 def _fraction(words: list[str], i: int) -> tuple[float | None, int]:
     """'a half', 'one half', 'half', 'a quarter', 'three fifths' at words[i]: (value, end)."""
     count = 1.0
@@ -168,6 +179,8 @@ def _group(words: list[str], i: int) -> tuple[float | None, int, float]:
             and (j + 2 >= len(words) or words[j + 2] not in FRACTION_WORDS)  # "and three fifths"
         )):
             j += 1
+        if not _falling_scales(words[i:j]):
+            return None, i, 1.0  # "four thousand and nine million": no reading is safe
         value, i = _spelled_value(words[i:j]), j
         run_scale = SCALE_WORDS.get(words[j - 1], 1.0)  # "one million": "and a half" is of the million
     elif first in ("a", "an"):
