@@ -505,10 +505,15 @@ def _name_runs(mentions: list[Mention], body: str, ranges: list[tuple[int, int]]
     for run in runs:
         inside = [m for m in kept if run.start <= m.start and m.end <= run.end]
         crossing = [m for m in kept if m.start < run.end and run.start < m.end and m not in inside]
-        if crossing or any(m.start == run.start and m.end == run.end and (m.label == run.label or m.label == PERSON) for m in inside):
+        if crossing or any(m.start == run.start and m.end == run.end and (m.label == run.label or _named_person(m)) for m in inside):
             continue  # the model's person of the same words stays a person ("Dana Court")
         kept = [m for m in kept if m not in inside] + [run]
     return kept
+
+
+def _named_person(m: Mention) -> bool:
+    """A PERSON mention that starts with a given name ("Dana Court", not "Harrowby Point")."""
+    return m.label == PERSON and is_given_name(m.text.split()[0])
 
 
 def _run_pieces(words: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
@@ -880,7 +885,8 @@ def drop_common_nouns(article: Article) -> list[Mention]:
 def name_runs(article: Article) -> list[Mention]:
     """Capitalised runs whose words make them an organisation or a place ("Lenn Valley County
     Council", "Harbour Parade") replace the pieces tagged inside them, or are added; a person
-    the model tagged is never made into such a run of the same words ("Dana Court")."""
+    the model tagged whose name starts with a given name is never made into such a run of the
+    same words ("Dana Court")."""
     return _name_runs(article.mentions, article.body, article.ranges)
 
 
@@ -928,9 +934,9 @@ def facilities_are_places(m: Mention, article: Article) -> str:
 
 
 @rule(Example(
-    "Coastline Rail closed Harbour Parade near Tallow Creek.",
-    (("Coastline Rail", "PERSON"), ("Harbour Parade", "PERSON"), ("Tallow Creek", "ORG")),
-    (("Coastline Rail", "ORG"), ("Harbour Parade", "LOC"), ("Tallow Creek", "GPE")),
+    "Dana Ferries closed Harbour Parade near Tallow Creek, Margaret Court said.",
+    (("Dana Ferries", "PERSON"), ("Harbour Parade", "ORG"), ("Tallow Creek", "ORG"), ("Margaret Court", "PERSON")),
+    (("Dana Ferries", "ORG"), ("Harbour Parade", "LOC"), ("Tallow Creek", "GPE"), ("Margaret Court", "PERSON")),
 ))  # fmt: skip
 @relabel
 def name_words(m: Mention, article: Article) -> str:

@@ -26,22 +26,22 @@ pytestmark = pytest.mark.skipif(not (SHARED / "tools").is_dir(), reason="../shar
 
 # This issue's final numbers on the subsets below (rounded down): a change that lowers one fails.
 FLOORS = {
-    "extraction_aeb_f1": 0.0,
-    "extraction_trafilatura_eval_f1": 0.0,
-    "fundus_en_body_f1": 0.0,
-    "fundus_en_title": 0.0,
-    "fundus_en_authors_precision": 0.0,
-    "fundus_en_authors_recall": 0.0,
-    "fundus_en_date_minute": 0.0,
-    "fundus_other_authors_precision": 0.0,
-    "fundus_other_authors_recall": 0.0,
-    "figures_currency": 0.0,
-    "figures_dimension": 0.0,
-    "figures_duration": 0.0,
-    "figures_date": 0.0,
-    "figures_number_unit": 0.0,
-    "pud_f1": 0.0,
-    "pud_held_out_f1": 0.0,
+    "extraction_aeb_f1": 0.978,
+    "extraction_trafilatura_eval_f1": 0.94,
+    "fundus_en_body_f1": 0.963,
+    "fundus_en_title": 0.923,
+    "fundus_en_authors_precision": 1.0,
+    "fundus_en_authors_recall": 1.0,
+    "fundus_en_date_minute": 1.0,
+    "fundus_other_authors_precision": 1.0,
+    "fundus_other_authors_recall": 1.0,
+    "figures_currency": 0.957,
+    "figures_dimension": 0.928,
+    "figures_duration": 0.863,
+    "figures_date": 0.858,
+    "figures_number_unit": 0.922,
+    "pud_f1": 0.666,
+    "pud_held_out_f1": 0.612,
 }
 AEB_EVERY, TRAFILATURA_EVAL_EVERY = 3, 10
 DAY = date(2026, 8, 5)
