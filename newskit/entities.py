@@ -21,17 +21,12 @@ from spacy.parts_of_speech import PROPN as PROPN_POS
 
 from newskit.entity_rules import (
     _ACRONYM,
-    _ACRONYM_FILLERS,
-    _CAPITALISED_RUN,
     _NAME_WORDS,
-    _ROMAN,
     _WHO,
     COMMON_ACRONYMS,
     EVENT_HEADS,
     LEGAL_SUFFIXES,
     PERSON,
-    PERSONAL_PRONOUNS,
-    SPEECH_VERBS,
     Mention,
     Rule,
     _head_label,
@@ -52,6 +47,16 @@ ALIASES = {
     "Great Britain": "United Kingdom", "EU": "European Union", "E.U.": "European Union",
     "UN": "United Nations", "U.N.": "United Nations",
 }  # fmt: skip
+_ACRONYM_FILLERS = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "&"})
+_CAPITALISED_RUN = re.compile(
+    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|on|in|de|du|des|la|&)\s+)*[A-Z][\w'’-]*)+"
+)
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "add", "explain", "argue", "claim", "insist", "write", "recall", "note", "admit",
+     "warn", "ask", "reply", "believe", "think", "feel", "complain", "describe", "tweet", "testify"}
+)  # fmt: skip
+PERSONAL_PRONOUNS = frozenset({"he", "his", "him", "himself", "she", "her", "hers", "herself"})
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
 # Dependencies of a speech verb that make it speech: what was said, or a quote beside it.
 _SAID_DEPS = frozenset({"ccomp", "parataxis", "xcomp", "advcl"})
 

@@ -58,19 +58,7 @@ for _title in TITLES:
     _TITLES_BY_FIRST.setdefault(_title[0], []).append(_title)
 _NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # "Russian", "Chinese", "Israeli"
 
-# Well-known aliases the article need not spell out.
-ALIASES = {
-    "U.S.": "United States", "US": "United States", "U.S.A.": "United States",
-    "USA": "United States", "United States of America": "United States",
-    "UK": "United Kingdom", "U.K.": "United Kingdom", "Britain": "United Kingdom",
-    "Great Britain": "United Kingdom", "EU": "European Union", "E.U.": "European Union",
-    "UN": "United Nations", "U.N.": "United Nations",
-}  # fmt: skip
 _ACRONYM = re.compile(r"^[A-Z](?:\.?[A-Z&]){1,7}\.?$")
-_ACRONYM_FILLERS = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "&"})
-_CAPITALISED_RUN = re.compile(
-    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|the|for|and|on|in|de|du|des|la|&)\s+)*[A-Z][\w'’-]*)+"
-)
 NAME_PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "der", "den", "al", "el", "bin", "ibn", "le", "la", "du", "dos", "das"})
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _SCORE = re.compile(r"\s+\d{1,2}\s?[-–]\s?\d{1,2}$")
@@ -255,11 +243,6 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return (k >= 0 and taken[k][1] > start) or (k + 1 < len(taken) and taken[k + 1][0] < end)
 
 
-SPEECH_VERBS = frozenset(
-    {"say", "tell", "add", "explain", "argue", "claim", "insist", "write", "recall", "note", "admit",
-     "warn", "ask", "reply", "believe", "think", "feel", "complain", "describe", "tweet", "testify"}
-)  # fmt: skip
-PERSONAL_PRONOUNS = frozenset({"he", "his", "him", "himself", "she", "her", "hers", "herself"})
 # All-caps words that are not organisations.
 COMMON_ACRONYMS = frozenset(
     "CEO CFO COO CTO TV GDP AI OK PM AM ID PC DNA HIV AIDS CO2 FAQ USB URL PDF UK US USA EU UN "
@@ -346,7 +329,6 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"\S+")
 _LOWER_COMPOUND = re.compile(r"-[a-z]+$")
 _ROLE_NAME = re.compile(r"\b([A-Za-z-]+)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)")
-_ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WHERE = re.compile(r"^,\s+where\b")
 _WHO = re.compile(r"^,?\s+who(?:se|m)?\b")
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|outside|across|throughout|inside)\s+$")

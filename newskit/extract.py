@@ -27,7 +27,7 @@ from newskit.clean import clean_blocks
 from newskit.continuation import continued_body
 from newskit.links import Anchors, drop_teaser_runs, is_teaser_list
 from newskit.normalise import fold_for_hash
-from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, names_only_line, page_headlines, parse_datetime, text_metadata
+from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, names_only_line, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
 
@@ -140,7 +140,7 @@ def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
     meta = html_metadata(tree, url)
     if meta.published_at is None and (found := find_date(tree, url=url, extensive_search=False)):
         meta.published_at, meta.published_at_source = parse_datetime(found), "htmldate"
-    body = _without_headings(body_blocks(read_page(tree, url), meta.description), page_headlines(tree))
+    body = _without_headings(body_blocks(read_page(tree, url), meta.description), meta.headlines)
     if (byline := _leading_byline(tree, body)) is not None:
         at, names = byline
         with_byline = html_metadata(tree, url, body_byline=names)
@@ -159,10 +159,13 @@ _BYLINE_SEARCH = 4  # body blocks searched for a names-only byline line
 def _leading_byline(tree: HtmlElement, body: list[Block]) -> tuple[int, list[str]] | None:
     """(index, names) of a byline among the first body blocks: a paragraph that is all bold
     (`<p><strong>Mara Lind/Tom Berg</strong></p>`) and only names."""
+    bold: set[str] | None = None
     for at, block in enumerate(body[:_BYLINE_SEARCH]):
         names = names_only_line(block.text)
-        if names is not None and block.text in _bold_paragraphs(tree):
-            return at, names
+        if names is not None:
+            bold = _bold_paragraphs(tree) if bold is None else bold
+            if block.text in bold:
+                return at, names
     return None
 
 

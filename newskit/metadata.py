@@ -125,6 +125,9 @@ class Metadata:
     canonical_url: str | None = None
     description: str | None = None
     language: str | None = None
+    # every headline the page gives (og:title, JSON-LD, twitter:title, <title>, its first <h1>): a
+    # body heading equal to one is the headline, not article text
+    headlines: list[str] = field(default_factory=list)
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -499,7 +502,10 @@ def html_metadata(tree: HtmlElement, url: str | None = None, body_byline: list[s
     out.site_name = _first(tags, "og:site_name", "application-name") or next(iter(publisher_names), None)
     sites = site_names(out.site_name, *publisher_names, url=url)
 
-    out.title, out.title_source = _title(tree, tags, article, sites)
+    candidates = _title_candidates(tree, tags, article)
+    h1 = tree.find(".//h1")
+    out.headlines = [t for t, _ in candidates if t] + ([unescape(h1.text_content())] if h1 is not None and h1.text_content().strip() else [])
+    out.title, out.title_source = _title(candidates, out.headlines, sites)
 
     meta_authors = [a for k in _AUTHOR_META for a in tags.get(k, []) if "://" not in a]
     one_each = [a for k in _ONE_NAME_EACH_META for a in tags.get(k, []) if "://" not in a]
@@ -540,28 +546,14 @@ def _title_candidates(tree: HtmlElement, tags: dict[str, list[str]], article: di
     ]
 
 
-def page_headlines(tree: HtmlElement) -> list[str]:
-    """Every headline the page gives (og:title, JSON-LD, twitter:title, <title>, its first <h1>):
-    a body heading equal to one of them is the headline, not article text."""
-    article = _article_object(list(_json_ld_objects(tree)))
-    found = [t for t, _ in _title_candidates(tree, _meta_values(tree), article) if t]
-    h1 = tree.find(".//h1")
-    if h1 is not None and h1.text_content().strip():
-        found.append(unescape(h1.text_content()))
-    return found
-
-
-def _title(tree: HtmlElement, tags: dict[str, list[str]], article: dict[str, Any], sites: tuple[str, ...]) -> tuple[str | None, str | None]:
+def _title(candidates: list[tuple[str | None, str]], headlines: list[str], sites: tuple[str, ...]) -> tuple[str | None, str | None]:
     """The headline, best source first: og:title (what the publisher wrote for the page's card),
     the JSON-LD headline (often its SEO variant, cut to 110 characters), twitter:title, <title>;
     each without the site's name, and none that is only the site's name."""
-    candidates = _title_candidates(tree, tags, article)
-    h1 = tree.find(".//h1")
-    others = [t for t, _ in candidates if t] + ([unescape(h1.text_content())] if h1 is not None and h1.text_content().strip() else [])
     for text, source in candidates:
         if not text:
             continue
-        title = strip_site_name(text, sites, others)
+        title = strip_site_name(text, sites, headlines)
         if title and not _same_site(title, sites):
             return title, source
     return None, None
