@@ -20,6 +20,7 @@ from newskit.dedup import version_key
 from newskit.extract import EXTRACTOR_VERSION
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, raise_if_systemic, systemic_errors
 from newskit.limits import Limits
+from newskit.metadata import TitleAffixes, site_title_affixes, strip_title_affixes
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
 
@@ -119,8 +120,9 @@ def site_templates(lake: Path, day: date, lookback_days: int, limits: Limits) ->
     return learn_site_templates(pa.concat_tables(window))
 
 
-def _build(row: dict, templates: dict[str, frozenset[str]], day: date) -> BuiltArticle:
+def _build(row: dict, templates: dict[str, frozenset[str]], title_affixes: dict[str | None, TitleAffixes], day: date) -> BuiltArticle:
     site = article_site(row)
+    row["title"] = strip_title_affixes(row["title"], title_affixes.get(site, TitleAffixes()))
     blocks = [Block(b["kind"], b["text"]) for b in row["blocks"] or []]
     return build_article(row, site, blocks, templates.get(site or "", frozenset()), day)
 
@@ -137,6 +139,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     day = partition_day(context)
     lake = settings.lake
     templates = site_templates(lake, day, settings.template_lookback_days, settings.limits)
+    title_affixes = day_title_affixes(lake, day)
     removed_by_reason: dict[str, int] = defaultdict(int)
     guard = RecordGuard("clean")
     outputs = {
@@ -148,7 +151,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
         for batch in iter_batches(stage_file(lake, "extracted", day)):
             articles, paragraphs, sentences = [], [], []
             for row in batch.to_pylist():
-                built = guard.run(lambda r: _build(r, templates, day), row, lambda detail, row=row: _failed(row, detail), row["source"])
+                built = guard.run(lambda r: _build(r, templates, title_affixes, day), row, lambda detail, row=row: _failed(row, detail), row["source"])
                 articles.append(built.article)
                 paragraphs.extend(built.paragraphs)
                 sentences.extend(built.sentences)
@@ -177,3 +180,11 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             **guard.metadata(),
         }
     )
+
+
+def day_title_affixes(lake: Path, day: date) -> dict[str | None, TitleAffixes]:
+    """Per site, what the titles of the day's pages repeat around a separator ("... | Politics")."""
+    titles: dict[str | None, list[str | None]] = defaultdict(list)
+    for row in iter_rows(stage_file(lake, "extracted", day), ["url", "canonical_url", "site", "title"]):
+        titles[article_site(row)].append(row["title"])
+    return {site: site_title_affixes(found) for site, found in titles.items()}

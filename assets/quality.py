@@ -16,7 +16,7 @@ from expectations.run_suites import ValidationRun, run_suites, suite_names
 from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
-from newskit.quality import ArticleFacts, article_issues
+from newskit.quality import ArticleFacts, article_issues, article_language
 from pipelines.settings import NewsSettings
 from warehouse.connection import run, sql_string
 
@@ -63,11 +63,10 @@ def triage(row: dict, day: date, nlp_failure: str | None = None) -> tuple[dict |
         return None, _held(row, day, row["reject_reason"], row["reject_detail"]), []
     if nlp_failure is not None:
         return None, _held(row, day, INTERNAL_ERROR, nlp_failure), []
-    issues = article_issues(
-        ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
-                     fetched_at=row["fetched_at"], language=row["language"],
-                     boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=row["removed_text"] or "")
-    )
+    facts = ArticleFacts(body=row["body"] or "", title=row["title"], published_at=row["published_at"],
+                         fetched_at=row["fetched_at"], language=row["language"],
+                         boilerplate_chars=row["boilerplate_chars"] or 0, removed_text=row["removed_text"] or "")
+    issues = article_issues(facts)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         return None, {"scrape_id": row["scrape_id"], "partition_date": day, "source": row["source"],
@@ -76,7 +75,7 @@ def triage(row: dict, day: date, nlp_failure: str | None = None) -> tuple[dict |
     flags = [{"partition_date": day, "scrape_id": row["scrape_id"], "article_id": row["article_id"],
               "check_name": i.check_name, "severity": i.severity, "detail": i.detail} for i in issues]
     article = {key: row.get(key) for key in ARTICLE_COLUMNS}
-    article |= {"partition_date": day, "status": "flagged" if flags else "ok"}
+    article |= {"partition_date": day, "status": "flagged" if flags else "ok", "language": article_language(facts)}
     return article, None, flags
 
 
