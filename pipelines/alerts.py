@@ -44,6 +44,12 @@ def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
+def error_text(cls_name: str | None, message: str) -> str:
+    """`Failure: NEWS_SCRAPES_DIR ... does not exist` rather than the class's full module path."""
+    head, sep, rest = message.partition(": ")
+    return f"{cls_name}: {rest}" if sep and cls_name and head.endswith(cls_name) else message
+
+
 def failure_alert(context: dg.RunFailureSensorContext) -> FailureAlert:
     """Job, partition, failed steps and the first error of a failed run."""
     run = context.dagster_run
@@ -51,7 +57,9 @@ def failure_alert(context: dg.RunFailureSensorContext) -> FailureAlert:
     for event in context.get_step_failure_events():
         steps.append(event.step_key)
         error = event.step_failure_data.error
-        errors.append(error.message if error else event.message or "")
+        while error is not None and error.cause is not None:  # Dagster wraps the step's own exception
+            error = error.cause
+        errors.append(error_text(error.cls_name, error.message) if error else event.message or "")
     error = errors[0] if errors else (context.failure_event.message or "run failed")
     return FailureAlert(
         run_id=run.run_id,

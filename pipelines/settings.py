@@ -71,4 +71,5 @@ class NewsSettings(dg.ConfigurableResource):
 
     @property
     def alerts_file(self) -> Path:
-        return self.warehouse.parent / "alerts.log"
+        """Beside the warehouse file (even a misnamed one: the alert about it must still be written)."""
+        return Path(self.warehouse_path).expanduser().absolute().parent / "alerts.log"
