@@ -28,13 +28,12 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
+sys.path[:0] = [str(REPO / "bench"), str(REPO)]
 from day_memory import write_day  # noqa: E402  (the bench's landing generator)
 
 BIN = Path(sys.executable).parent
@@ -265,69 +264,70 @@ class Bench:
 
     # --- the daemon: run monitoring and the failure sensor ------------------------------------
     def daemon(self) -> None:
-        received: list[dict] = []
+        from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 
-        class Hook(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(204)
-                self.end_headers()
+        from pipelines.instance import run_process
+        from tests.web_fixture_server import post_receiver
 
-            def log_message(self, *args) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        work = self.after_day1.copy(self.root / "daemon")
-        work.extra_env["NEWS_ALERT_WEBHOOK"] = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-        daemon = Command([str(BIN / "dagster-daemon"), "run", "-m", "pipelines.definitions"], work.env, REPO)
-        try:
-            time.sleep(45)  # the failure sensor's first tick sets its cursor: failures before it are not news
-            launch = subprocess.run([str(BIN / "dagster"), "job", "launch", "-m", "pipelines.definitions", "-j", "ingest_job",
-                                     "--tags", json.dumps({"dagster/partition": DAY2})], env=work.env, cwd=REPO,
-                                    capture_output=True, text=True, timeout=300)
-            if launch.returncode != 0:
-                raise RuntimeError(launch.stderr[-2000:])
-            from dagster import DagsterInstance, DagsterRunStatus
-
-            from pipelines.instance import run_process
-
+        rows = []
+        with post_receiver() as (url, received):
+            work = self.after_day1.copy(self.root / "daemon")
+            work.extra_env["NEWS_ALERT_WEBHOOK"] = url
+            daemon = Command([str(BIN / "dagster-daemon"), "run", "-m", "pipelines.definitions"], work.env, REPO)
             os.environ["DAGSTER_HOME"] = str(work.home)
             instance = DagsterInstance.get()
-            run = None
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline:
-                runs = instance.get_runs(limit=1)
-                if runs and run_process(instance, runs[0].run_id) and self._step_started(instance, runs[0].run_id, "nlp"):
-                    run = runs[0]
-                    break
-                time.sleep(0.5)
-            process = run_process(instance, run.run_id)
-            victims = [process.pid, *children(process.pid)]
-            for pid in victims:
-                os.kill(pid, signal.SIGKILL)
-            killed = time.monotonic()
-            marked = alerted = None
             alerts = work.warehouse.parent / "alerts.log"
-            while time.monotonic() - killed < 300 and (marked is None or alerted is None):
-                if marked is None and instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE:
-                    marked = time.monotonic() - killed
-                if alerted is None and alerts.exists() and run.run_id in alerts.read_text() and received:
-                    alerted = time.monotonic() - killed
-                time.sleep(1)
-            rerun = work.materialize(DAY2)
-            code = rerun.wait()
-            row = {"killed": f"run worker pid {process.pid} and {len(victims) - 1} step processes during nlp",
-                   "marked failed after s": marked and round(marked, 1), "alert line and webhook after s": alerted and round(alerted, 1),
-                   "alert line": alerts.read_text().strip().splitlines()[-1] if alerts.exists() else None,
-                   "webhook posts": len(received), "re-run exit": code,
-                   "tables equal uninterrupted": same(snapshot(work.warehouse), self.expected)}
-            log(json.dumps(row))
-            self.results["daemon"] = [row]
-        finally:
-            daemon.kill()
-            server.shutdown()
-            shutil.rmtree(work.root, ignore_errors=True)
+            try:
+                time.sleep(45)  # the failure sensor's first tick sets its cursor: earlier failures are not news
+                for how in ("launched by the daemon", "headless command"):
+                    known = {r.run_id for r in instance.get_runs()}
+                    if how == "launched by the daemon":
+                        subprocess.run([str(BIN / "dagster"), "job", "launch", "-m", "pipelines.definitions", "-j", "ingest_job",
+                                        "--tags", json.dumps({"dagster/partition": DAY2})], env=work.env, cwd=REPO,
+                                       capture_output=True, text=True, timeout=300, check=True)
+                        command = None
+                    else:
+                        command = work.materialize(DAY2)
+                    run = self._wait_for_step(instance, known, "nlp")
+                    process = run_process(instance, run.run_id)
+                    if command is None:  # the run worker and its step processes, as the OOM killer might
+                        for pid in [process.pid, *children(process.pid)]:
+                            os.kill(pid, signal.SIGKILL)
+                    else:
+                        command.kill()
+                    killed = time.monotonic()
+                    marked = alerted = None
+                    while time.monotonic() - killed < 300 and (marked is None or alerted is None):
+                        if marked is None and instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE:
+                            marked = time.monotonic() - killed
+                        if alerted is None and alerts.exists() and run.run_id in alerts.read_text() \
+                                and any(p["run_id"] == run.run_id for p in received):
+                            alerted = time.monotonic() - killed
+                        time.sleep(0.5)
+                    failure = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.RUN_FAILURE).records
+                    line = next((x for x in alerts.read_text().splitlines() if run.run_id in x), None) if alerts.exists() else None
+                    rows.append({"run": how, "killed": f"pid {process.pid} and its step processes during nlp",
+                                 "marked failed after s": marked and round(marked, 1),
+                                 "marked by": failure and ("run monitoring" if "Detected run worker status" in failure[0].event_log_entry.message
+                                                           else "the code server that launched it"),
+                                 "alert line and webhook after s": alerted and round(alerted, 1), "alert line": line})
+                    log(json.dumps(rows[-1]))
+                rerun = work.materialize(DAY2)
+                rows.append({"re-run exit": rerun.wait(), "tables equal uninterrupted": same(snapshot(work.warehouse), self.expected)})
+                log(json.dumps(rows[-1]))
+            finally:
+                daemon.kill()
+                shutil.rmtree(work.root, ignore_errors=True)
+        self.results["daemon"] = rows
+
+    def _wait_for_step(self, instance, known: set[str], step: str, timeout: float = 900):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for run in instance.get_runs(limit=3):
+                if run.run_id not in known and self._step_started(instance, run.run_id, step):
+                    return run
+            time.sleep(0.2)
+        raise TimeoutError(f"no new run reached {step}")
 
     @staticmethod
     def _step_started(instance, run_id: str, step: str) -> bool:
@@ -338,27 +338,20 @@ class Bench:
 
     # --- concurrent runs ------------------------------------------------------------------
     def concurrent(self) -> None:
+        same_day = self.after_day1.copy(self.root / "same_day_twice")
+        two_days = Work.new(self.root / "two_days", 0)
+        shutil.rmtree(two_days.scrapes)
+        shutil.copytree(self.after_day1.scrapes, two_days.scrapes)
         rows = []
-        work = self.after_day1.copy(self.root / "same_day_twice")
-        first, second = work.materialize(DAY2), work.materialize(DAY2)
-        codes = [first.wait(), second.wait()]
-        rows.append({"trial": "the same day twice at once", "exit codes": codes,
-                     "seconds": [round(first.elapsed, 1), round(second.elapsed, 1)],
-                     "one waited for the writer slot": any("Waiting for a slot" in c.text() for c in (first, second)),
-                     "tables equal sequential": same(snapshot(work.warehouse), self.expected)})
-        shutil.rmtree(work.root)
-        fresh = Work.new(self.root / "two_days", 0)
-        shutil.rmtree(fresh.scrapes)
-        shutil.copytree(self.after_day1.scrapes, fresh.scrapes)
-        one, two = fresh.materialize(DAY1), fresh.materialize(DAY2)
-        codes = [one.wait(), two.wait()]
-        rows.append({"trial": "two days at once on a new DAGSTER_HOME", "exit codes": codes,
-                     "seconds": [round(one.elapsed, 1), round(two.elapsed, 1)],
-                     "one waited for the writer slot": any("Waiting for a slot" in c.text() for c in (one, two)),
-                     "tables equal sequential": same(snapshot(fresh.warehouse), self.expected)})
-        shutil.rmtree(fresh.root)
-        for row in rows:
-            log(json.dumps(row))
+        for trial, work, days in (("the same day twice at once", same_day, (DAY2, DAY2)),
+                                  ("two days at once on a new DAGSTER_HOME", two_days, (DAY1, DAY2))):
+            commands = [work.materialize(day) for day in days]
+            rows.append({"trial": trial, "exit codes": [c.wait() for c in commands],
+                         "seconds": [round(c.elapsed, 1) for c in commands],
+                         "one waited for the writer slot": any("Waiting for a slot" in c.text() for c in commands),
+                         "tables equal sequential": same(snapshot(work.warehouse), self.expected)})
+            log(json.dumps(rows[-1]))
+            shutil.rmtree(work.root)
         self.results["concurrent"] = rows
 
     # --- a full disk ----------------------------------------------------------------------
@@ -431,8 +424,8 @@ class Bench:
         self.results["corrupt"] = rows
 
 
-def in_group(pgid: int) -> list[int]:
-    """Processes still in process group `pgid`."""
+def processes() -> list[tuple[int, int, int]]:
+    """(pid, parent pid, process group) of every process, from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -440,22 +433,20 @@ def in_group(pgid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat[stat.rindex(")") + 2:].split()[3]) == pgid:
-                found.append(int(entry.name))
+            fields = stat[stat.rindex(")") + 2:].split()
+            found.append((int(entry.name), int(fields[1]), int(fields[2])))
     return found
 
 
+def in_group(pgid: int) -> list[int]:
+    return [pid for pid, _, group in processes() if group == pgid]
+
+
 def children(pid: int) -> list[int]:
-    """Every descendant of `pid` (from /proc)."""
+    """Every descendant of `pid`."""
     parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-            parents.setdefault(ppid, []).append(int(entry.name))
+    for child, parent, _ in processes():
+        parents.setdefault(parent, []).append(child)
     found, queue = [], [pid]
     while queue:
         for child in parents.get(queue.pop(), []):

@@ -20,6 +20,7 @@ import dagster as dg
 from pipelines.settings import NewsSettings
 
 MAX_ERROR_CHARS = 500
+GENERIC_FAILURE = "marked as failed from outside the execution context"
 WEBHOOK_TIMEOUT_S = 10
 
 
@@ -60,7 +61,7 @@ def failure_alert(context: dg.RunFailureSensorContext) -> FailureAlert:
         while error is not None and error.cause is not None:  # Dagster wraps the step's own exception
             error = error.cause
         errors.append(error_text(error.cls_name, error.message) if error else event.message or "")
-    error = errors[0] if errors else (context.failure_event.message or "run failed")
+    error = errors[0] if errors else run_error(context)
     return FailureAlert(
         run_id=run.run_id,
         job=run.job_name,
@@ -69,6 +70,18 @@ def failure_alert(context: dg.RunFailureSensorContext) -> FailureAlert:
         error=one_line(error),
         failed_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def run_error(context: dg.RunFailureSensorContext) -> str:
+    """Why a run without a failed step failed. Dagster's code server, finding its run process dead,
+    marks the run failed with a generic message and says why in the engine event before it."""
+    message = context.failure_event.message or "run failed"
+    if GENERIC_FAILURE not in message:
+        return message
+    before = context.instance.get_records_for_run(
+        context.dagster_run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT, ascending=False, limit=1
+    ).records
+    return before[0].event_log_entry.message if before else message
 
 
 def append_alert(path: Path, alert: FailureAlert) -> None:

@@ -78,9 +78,8 @@ def dagster_home(path: Path, **storage_config: object) -> Path:
     return path
 
 
-def hold_writer_slot(instance, pid: int, partition: str) -> str:
-    """Record a STARTED run whose process is `pid` holding the `warehouse_writer` slot, the way a
-    run killed inside its load leaves it; returns its run id."""
+def started_run(instance, pid: int, partition: str):
+    """Record a STARTED run of ingest_job whose process is `pid` (as its executor announces it)."""
     from dagster._core.events import EngineEventData
     from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
     from dagster._core.utils import make_new_run_id
@@ -88,6 +87,13 @@ def hold_writer_slot(instance, pid: int, partition: str) -> str:
     run = instance.add_run(DagsterRun(job_name="ingest_job", run_id=make_new_run_id(), status=DagsterRunStatus.STARTED,
                                       tags={"dagster/partition": partition}))
     instance.report_engine_event(f"Executing steps in process (pid: {pid})", run, EngineEventData.in_process(pid))
+    return run
+
+
+def hold_writer_slot(instance, pid: int, partition: str) -> str:
+    """A started run (above) holding the `warehouse_writer` slot, the way a run killed inside its
+    load leaves it; returns its run id."""
+    run = started_run(instance, pid, partition)
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default("warehouse_writer")
     assert storage.claim_concurrency_slot("warehouse_writer", run.run_id, "news__warehouse", 0).is_claimed

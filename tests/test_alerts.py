@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
@@ -13,29 +10,15 @@ import pytest
 from pipelines.alerts import failure_alerts
 from pipelines.definitions import defs
 from pipelines.settings import NewsSettings
+from tests.web_fixture_server import post_receiver
 
 DAY = "2026-05-02"
 
 
 @pytest.fixture
 def webhook():
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server API)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
-    server.server_close()
+    with post_receiver() as (url, received):
+        yield url, received
 
 
 def failed_run(tmp_path: Path) -> tuple[dg.DagsterInstance, dg.ExecuteInProcessResult]:
@@ -77,6 +60,29 @@ def test_a_webhook_that_is_down_does_not_lose_the_alert(tmp_path: Path):
     failure_alerts(sensor_context(instance, result), settings=settings)
     failure_alerts(sensor_context(instance, result), settings=settings)
     assert len((tmp_path / "wh" / "alerts.log").read_text().splitlines()) == 2
+
+
+def test_a_run_whose_process_died_alerts_with_the_reason(tmp_path: Path):
+    from dagster._core.events import EngineEventData
+
+    from tests.fault_helpers import dead_pid, started_run
+
+    instance = dg.DagsterInstance.ephemeral()
+    run = started_run(instance, dead_pid(), DAY)
+    # what Dagster's code server reports when the run process it launched is gone
+    instance.report_engine_event("Run execution process for the run was terminated by signal 9 (SIGKILL).", run,
+                                 EngineEventData())
+    instance.report_run_failed(run)
+    failure = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0]
+    context = dg.build_run_status_sensor_context(
+        sensor_name="failure_alerts", dagster_instance=instance, dagster_run=instance.get_run_by_id(run.run_id),
+        dagster_event=failure.event_log_entry.dagster_event,
+    ).for_run_failure()
+    settings = NewsSettings(warehouse_path=str(tmp_path / "warehouse.duckdb"))
+    failure_alerts(context, settings=settings)
+    line = (tmp_path / "alerts.log").read_text()
+    assert f"job=ingest_job partition={DAY} step=- run={run.run_id}" in line
+    assert "terminated by signal 9 (SIGKILL)" in line
 
 
 def test_the_sensor_is_registered_and_on_by_default():
