@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, stage_history_glob
+from warehouse.lake import ParquetSink, history_files, iter_batches, iter_rows, stage_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import build_article
 from newskit.clean import TEMPLATE_MIN_ARTICLES, template_keys
@@ -72,7 +72,7 @@ def site_templates(lake: Path, day: date, min_articles: int = TEMPLATE_MIN_ARTIC
         WHERE partition_date <= ?
         GROUP BY site, key HAVING count(DISTINCT scrape_id) >= ?
         """,
-        [stage_history_glob(lake, "template_keys"), day, min_articles],
+        [history_files(lake, "template_keys"), day, min_articles],
     ).fetchall()
     con.close()
     templates: dict[str, set[str]] = defaultdict(set)

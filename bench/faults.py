@@ -90,12 +90,13 @@ class Command:
 
     def wait(self, timeout: float = 1800) -> int:
         code = self.proc.wait(timeout)
+        self.finished = time.monotonic()
         self._reader.join(10)
         return code
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return getattr(self, "finished", time.monotonic()) - self.started
 
     def text(self) -> str:
         return "\n".join(line for _, line in self.lines)

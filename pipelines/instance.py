@@ -43,7 +43,7 @@ from dagster._core.storage.sqlite_storage import (
     _schedule_directory,
 )
 from dagster._utils.concurrency import ConcurrencyClaimStatus
-from dagster._utils.interrupts import pop_captured_interrupt
+from dagster._utils.interrupts import check_captured_interrupt, pop_captured_interrupt
 
 from warehouse.processes import process_alive
 
@@ -140,6 +140,7 @@ class _Wait:
     started: float
     logged: float
     reaped: float
+    interrupted: bool = False
 
 
 class GuardedSqliteEventLogStorage(SqliteEventLogStorage):
@@ -180,9 +181,16 @@ class GuardedSqliteEventLogStorage(SqliteEventLogStorage):
         elif now - wait.logged >= LOG_EVERY_S:
             wait.logged = now
             self._report(run_id, step_key, self._waiting_message(concurrency_key, run_id, now - wait.started))
-        if pop_captured_interrupt():
-            del self._waits[key]
-            raise DagsterExecutionInterruptedError()
+        if check_captured_interrupt():
+            # The multiprocess executor handles a SIGTERM / Ctrl-C itself (it stops its step
+            # processes) when its loop comes round; the in-process executor never looks, so an
+            # interrupt still pending at the next ask ends the wait here.
+            if wait.interrupted:
+                pop_captured_interrupt()
+                del self._waits[key]
+                raise DagsterExecutionInterruptedError()
+            wait.interrupted = True
+            return status.with_sleep_interval(0.0)
         if now - wait.started >= self.slot_wait_timeout_seconds:
             del self._waits[key]
             holders = "; ".join(slot_holders(self._instance, concurrency_key, run_id)) or "no run (the slot was just freed)"

@@ -160,3 +160,17 @@ def test_data_docs_keep_the_newest_runs(tmp_path: Path):
     assert deleted == made[:4]
     assert sorted(p.name for p in root.glob("*/*")) == ["run4", "run5"]  # plus the one about to be built
     assert not (root / "2026-05-01").exists(), "a day left without runs goes too"
+
+
+def test_another_days_damaged_history_file_is_named(tmp_path: Path):
+    from assets.clean import TEMPLATE_KEYS_SCHEMA, site_templates
+
+    lake = tmp_path / "lake"
+    earlier = date(2026, 5, 3)
+    for day in (earlier, DAY):
+        rows = [{"site": "news.test", "key": "k", "scrape_id": f"{day}-{i}"} for i in range(3)]
+        write_table(stage_file(lake, "template_keys", day), pa.Table.from_pylist(rows, schema=TEMPLATE_KEYS_SCHEMA))
+    assert site_templates(lake, DAY, min_articles=5) == {"news.test": frozenset({"k"})}
+    truncate(stage_file(lake, "template_keys", earlier))
+    with pytest.raises(LakeFileError, match=f"template_keys/partition_date={earlier}/data.parquet.*--partition {earlier}"):
+        site_templates(lake, DAY, min_articles=5)

@@ -120,7 +120,7 @@ def test_full_disk_says_so_and_changes_nothing(tmp_path: Path, warehouse: Path, 
             load_partition(small, disk / "lake", DAY2)
         message = str(failure.value)
         assert "No space left on device" in message and str(small) in message
-        assert "Nothing was changed" in message and "re-run" in message
+        assert "the warehouse keeps its previous state" in message and "re-run" in message
         assert "cannot rollback" not in message
         assert snapshot(small) == before
         filler.unlink()

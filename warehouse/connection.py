@@ -24,7 +24,8 @@ class WarehouseLockedError(RuntimeError):
 class DiskFullError(OSError):
     """A write failed because the disk is full; the message names the path and what to do."""
 
-    NOTHING_CHANGED = "Nothing was changed: the warehouse and the lake keep their previous state."
+    NOTHING_CHANGED = ("The failed write changed nothing: the warehouse keeps its previous state and the "
+                       "file being written its previous version.")
 
     def __init__(self, path: Path, state: str = NOTHING_CHANGED):
         self.path = path

@@ -45,6 +45,15 @@ def stage_history_glob(lake: Path, stage: str) -> str:
     return str(lake / "stage" / stage / "partition_date=*" / "data.parquet")
 
 
+def history_files(lake: Path, stage: str) -> list[str]:
+    """Every day's file of a stage, for DuckDB's read_parquet; a file whose footer cannot be read
+    raises LakeFileError naming it and its repair (DuckDB's own error says neither)."""
+    files = sorted(lake.glob(f"stage/{stage}/partition_date=*/data.parquet"))
+    for path in files:
+        open_parquet(path)
+    return [str(path) for path in files]
+
+
 class LakeFileError(RuntimeError):
     """A lake file that cannot be read (truncated, damaged, not Parquet): names it and its repair."""
 
