@@ -401,12 +401,13 @@ class Bench:
         self.results["disk"] = rows
 
     # --- damaged lake files ------------------------------------------------------------------
-    def corrupt(self) -> None:
+    def corrupt(self, only: list[str] | None = None) -> None:
         rows = []
         targets = [f"stage/{s}/partition_date={DAY2}/data.parquet" for s in
                    ("raw_scrapes", "extracted", "template_keys", "cleaned_articles", "nlp_entities")]
         targets += [f"tables/{t}/partition_date={DAY2}/data.parquet" for t in ("articles", "raw_scrapes")]
         targets += [f"stage/{s}/partition_date={DAY1}/data.parquet" for s in ("raw_scrapes", "template_keys")]
+        targets = [t for t in targets if not only or any(o in t for o in only)]
         for target in targets:
             for selection in ("*", "news/warehouse") if target.startswith("tables/articles") else ("*",):
                 work = self.reference.copy(self.root / "corrupt")
@@ -460,14 +461,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=60, help="pages per landing day")
     parser.add_argument("--only", nargs="+", choices=["kill", "daemon", "concurrent", "disk", "corrupt"])
-    parser.add_argument("--points", nargs="+", help="kill only at these points (steps, 'load transaction', 'publish copy')")
+    parser.add_argument("--points", nargs="+", help="kill only at these points (steps, 'load transaction', 'publish copy'); "
+                        "damage only the lake files whose path contains one of these")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
         bench = Bench(Path(tmp), args.pages)
         for section in args.only or ["kill", "daemon", "concurrent", "disk", "corrupt"]:
             log(f"--- {section}")
-            getattr(bench, section)(args.points) if section == "kill" else getattr(bench, section)()
+            getattr(bench, section)(args.points) if section in ("kill", "corrupt") else getattr(bench, section)()
         if args.json:
             args.json.write_text(json.dumps({"timing": bench.timing, **bench.results}, indent=2, default=str))
 

@@ -82,6 +82,7 @@ def kill_load_at(point: str, warehouse: Path, lake: Path, day: date) -> None:
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
+        child.stdout.close()
 
 
 def test_kill_inside_the_load_transaction_leaves_the_previous_state(warehouse: Path, lake: Path, expected: dict):

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -50,7 +51,8 @@ def history_files(lake: Path, stage: str) -> list[str]:
     raises LakeFileError naming it and its repair (DuckDB's own error says neither)."""
     files = sorted(lake.glob(f"stage/{stage}/partition_date=*/data.parquet"))
     for path in files:
-        open_parquet(path)
+        with path.open("rb") as handle:
+            open_parquet(path, handle)
     return [str(path) for path in files]
 
 
@@ -87,13 +89,12 @@ def repair_advice(path: Path) -> str:
     )
 
 
-def open_parquet(path: Path) -> pq.ParquetFile:
-    """Open a lake file, or raise LakeFileError naming it."""
+def open_parquet(path: Path, handle: BinaryIO) -> pq.ParquetFile:
+    """A lake file opened from `handle` (the caller's, so that it is closed whatever Arrow makes
+    of the file), or LakeFileError naming it."""
     try:
-        return pq.ParquetFile(path, page_checksum_verification=True)
+        return pq.ParquetFile(handle, page_checksum_verification=True)
     except (pa.ArrowException, OSError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
         raise LakeFileError(path, str(exc).splitlines()[0]) from exc
 
 
@@ -107,11 +108,12 @@ def iter_batches(path: Path, columns: list[str] | None = None, batch_rows: int =
     """Stream a Parquet file in small batches (a missing file is an empty stream)."""
     if not path.exists():
         return
-    parquet = open_parquet(path)
-    try:
-        yield from parquet.iter_batches(batch_size=batch_rows, columns=columns)
-    except (pa.ArrowException, OSError) as exc:
-        raise LakeFileError(path, str(exc).splitlines()[0]) from exc
+    with path.open("rb") as handle:
+        parquet = open_parquet(path, handle)
+        try:
+            yield from parquet.iter_batches(batch_size=batch_rows, columns=columns)
+        except (pa.ArrowException, OSError) as exc:
+            raise LakeFileError(path, str(exc).splitlines()[0]) from exc
 
 
 def iter_rows(path: Path, columns: list[str] | None = None) -> Iterator[dict]:
