@@ -10,11 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.processes import describe_process
 
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
-DISK_FULL_TEXT = ("no space left on device", "disk full", "not enough space")
+DISK_FULL_TEXT = "no space left on device"  # how DuckDB and Arrow report ENOSPC in their own errors
 
 
 class WarehouseLockedError(RuntimeError):
@@ -51,10 +52,10 @@ def _existing(path: Path) -> Path:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """ENOSPC from the OS, or a DuckDB/Arrow error whose message says the disk is full."""
+    """ENOSPC from the OS, or a DuckDB or Arrow error that says so."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
-    return any(text in str(exc).lower() for text in DISK_FULL_TEXT)
+    return isinstance(exc, (OSError, duckdb.Error, pa.ArrowException)) and DISK_FULL_TEXT in str(exc).lower()
 
 
 def lock_holder(exc: Exception) -> str:
