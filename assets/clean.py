@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, write_table
+from warehouse.lake import LakeFileError, ParquetSink, iter_batches, iter_rows, stage_file, write_table
 from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, manifest_file
 from assets.extract import EXTRACTED_SCHEMA, RAW_COLUMNS, SHARD_BYTES, SHARD_ROWS
 from assets.partitions import daily_partitions, partition_day
@@ -88,8 +88,12 @@ def _store_template_rows(lake: Path, day: date, raw_print: str, rows: list[dict]
 
 def _stored_template_rows(lake: Path, day: date, raw_print: str) -> pa.Table | None:
     path = stage_file(lake, "template_keys", day)
-    if path.exists() and (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == raw_print.encode():
-        return pq.read_table(path)
+    if path.exists():
+        try:  # a damaged file of derived rows is recomputed, like a stale one
+            if (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == raw_print.encode():
+                return pa.Table.from_batches(list(iter_batches(path, batch_rows=4096)), schema=pq.read_schema(path))
+        except (LakeFileError, pa.ArrowException, OSError):
+            pass
     return None
 
 

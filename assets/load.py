@@ -5,7 +5,8 @@ import dagster as dg
 
 from assets.partitions import daily_partitions, partition_day
 from pipelines.settings import NewsSettings
-from warehouse.connection import WarehouseLockedError
+from warehouse.connection import DiskFullError, WarehouseLockedError
+from warehouse.lake import LakeFileError
 from warehouse.load import load_partition
 
 
@@ -20,8 +21,8 @@ def warehouse(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.M
     """Replace the day's rows in every news.* table in one transaction (idempotent)."""
     day = partition_day(context)
     try:
-        result = load_partition(settings.warehouse, settings.lake, day)
-    except WarehouseLockedError as exc:
+        result = load_partition(settings.warehouse, settings.lake, day, log=context.log.warning)
+    except (WarehouseLockedError, DiskFullError, LakeFileError) as exc:
         raise dg.Failure(str(exc)) from exc
     return dg.MaterializeResult(
         metadata={

@@ -10,9 +10,9 @@ import duckdb
 import pyarrow as pa
 
 from assets.clean import CLEANED_SCHEMA
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file
+from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, temp_path
 from assets.partitions import daily_partitions, partition_day
-from expectations.run_suites import ValidationRun, run_suites, suite_names
+from expectations.run_suites import ValidationRun, prune_data_docs, run_suites, suite_names
 from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
@@ -91,8 +91,7 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
     con = duckdb.connect()
     for stage, table, select in CHILD_TABLES:
         target = table_file(lake, table, day)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(".data.parquet.tmp")
+        tmp = temp_path(target)
         params = [day] if "?" in select else []
         run(
             con,
@@ -103,11 +102,10 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
         tmp.replace(target)
         counts[table] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchall()[0][0]
     raw_target = table_file(lake, "raw_scrapes", day)
-    raw_target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = raw_target.with_name(".data.parquet.tmp")
+    tmp = temp_path(raw_target)
     run(
         con,
-        f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO {sql_string(tmp)} (FORMAT parquet)",
+        f"COPY (SELECT * FROM read_parquet(?, hive_partitioning = false)) TO {sql_string(tmp)} (FORMAT parquet)",
         [str(stage_file(lake, "raw_scrapes", day))],
     )
     tmp.replace(raw_target)
@@ -189,7 +187,8 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
 
     tables = read_validation_tables({name: table_file(lake, name, day) for name in VALIDATED_TABLES})
     write_signatures(lake, day)
-    docs = settings.warehouse.parent / "data_docs" / day.isoformat() / context.run_id
+    docs = settings.data_docs / day.isoformat() / context.run_id
+    prune_data_docs(settings.data_docs, settings.data_docs_runs_kept, current=docs)
     validation = run_suites(tables, data_docs_dir=docs)
     drops = fill_rate_drops(recent_health(lake, day), day)
     yield dg.MaterializeResult(

@@ -17,6 +17,7 @@ from assets.load import warehouse
 from assets.nlp import nlp
 from assets.quality import quality
 from assets.raw import raw_scrapes
+from pipelines.alerts import failure_alerts
 from pipelines.jobs import forget_scrapes_job, ingest_job, nightly_schedule, reextract_job
 from pipelines.sensors import landing_sensor
 from pipelines.settings import NewsSettings
@@ -25,7 +26,7 @@ defs = dg.Definitions(
     assets=[raw_scrapes, extracted, cleaned, nlp, quality, warehouse],
     jobs=[ingest_job, reextract_job, forget_scrapes_job],
     schedules=[nightly_schedule],
-    sensors=[landing_sensor],
+    sensors=[landing_sensor, failure_alerts],
     resources={"settings": NewsSettings()},
     executor=dg.in_process_executor,
 )

