@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.lake import LakeFileError, ParquetSink, iter_batches, iter_rows, stage_file, write_table
-from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, manifest_file
+from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, read_manifest
 from assets.extract import EXTRACTED_SCHEMA, RAW_COLUMNS, SHARD_BYTES, SHARD_ROWS
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import CLEANING_VERSION, article_id_for
@@ -146,8 +146,7 @@ def clean_fingerprints(lake: Path, day: date, templates: dict[str, frozenset[str
     if not path.exists():
         return pa.table({"scrape_id": pa.array([], pa.string()), FINGERPRINT: pa.array([], pa.string())})
     rows = pq.read_table(path, columns=["scrape_id", "url", "canonical_url", "site"])
-    manifest = manifest_file(lake, "extracted", day)
-    extractions = pq.read_table(manifest) if manifest.exists() else pa.table({"scrape_id": pa.array([], pa.string()), FINGERPRINT: pa.array([], pa.string())})
+    extractions = read_manifest(lake, "extracted", day, "scrape_id")
     extraction = dict(zip(extractions["scrape_id"].to_pylist(), extractions[FINGERPRINT].to_pylist()))
     by_site: dict[str | None, str] = {}
 
@@ -171,7 +170,8 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     lake = settings.lake
     templates = site_templates(lake, day, settings.template_lookback_days, settings.limits, settings.workers)
     title_affixes = day_title_affixes(lake, day)
-    reuse = StageReuse.plan(lake, "cleaned", day, clean_fingerprints(lake, day, templates, title_affixes))
+    reuse = StageReuse.plan(lake, "cleaned", day, clean_fingerprints(lake, day, templates, title_affixes),
+                              ["cleaned_articles", "cleaned_paragraphs", "cleaned_sentences"])
     workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.workers)
     setup = CleanSetup(CLEANED_SCHEMA, PARAGRAPHS_SCHEMA, SENTENCES_SCHEMA, templates, title_affixes, day)
     removed_by_reason: Counter[str] = Counter()

@@ -79,7 +79,7 @@ def extracted(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.M
     lake, limits = settings.lake, settings.limits
     raw_path = stage_file(lake, "raw_scrapes", day)
     path = stage_file(lake, "extracted", day)
-    reuse = StageReuse.plan(lake, "extracted", day, extract_fingerprints(raw_path, limits))
+    reuse = StageReuse.plan(lake, "extracted", day, extract_fingerprints(raw_path, limits), ["extracted"])
     workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.workers)
     rejected: Counter[str] = Counter()
     encodings: Counter[str] = Counter()

@@ -65,7 +65,8 @@ def nlp(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Materia
     day = partition_day(context)
     lake = settings.lake
     cleaned_path = stage_file(lake, "cleaned_articles", day)
-    reuse = StageReuse.plan(lake, "nlp", day, nlp_fingerprints(cleaned_path, nlp_version(settings.spacy_model)))
+    reuse = StageReuse.plan(lake, "nlp", day, nlp_fingerprints(cleaned_path, nlp_version(settings.spacy_model)),
+                             ["nlp_entities", "nlp_figures"])
     workers = workers_for(reuse.computed_count, SHARD_ARTICLES, settings.workers)
     errors: dict[str, int] = {}
     failed: list[str] = []

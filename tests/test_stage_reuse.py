@@ -14,6 +14,8 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
+import assets.clean
+import assets.extract
 import newskit.nlp
 import newskit.scrape_text
 from pipelines.definitions import defs
@@ -104,13 +106,25 @@ def test_an_unchanged_rerun_computes_nothing_and_changes_nothing(loaded: NewsSet
     assert snapshot(loaded.warehouse) == before
 
 
-def test_a_bumped_nlp_version_recomputes_nlp_only(loaded: NewsSettings, monkeypatch):
+@pytest.mark.parametrize(
+    ("module", "version", "expected"),
+    [
+        # a new extractor: extraction and cleaning again; the same bodies keep their entities
+        (assets.extract, "EXTRACTOR_VERSION", {"extracted": (7, 0), "cleaned": (7, 0), "nlp": (0, 7)}),
+        # new cleaning rules: cleaning again, extraction copied
+        (assets.clean, "CLEANING_VERSION", {"extracted": (0, 7), "cleaned": (7, 0), "nlp": (0, 7)}),
+        # new entity rules or model: annotation again, nothing before it
+        (newskit.nlp, "NLP_RULES_VERSION", {"extracted": (0, 7), "cleaned": (0, 7), "nlp": (7, 0)}),
+    ],
+    ids=["extracted", "cleaned", "nlp"],
+)
+def test_a_bumped_stage_version_recomputes_that_stage_and_after_never_before(loaded: NewsSettings, monkeypatch,
+                                                                            module, version, expected):
     before = snapshot(loaded.warehouse)
-    monkeypatch.setattr(newskit.nlp, "NLP_RULES_VERSION", "bumped-by-a-test")
-    assert _counts(_reextract(loaded)) == {"extracted": (0, 7), "cleaned": (0, 7), "nlp": (7, 0)}
+    monkeypatch.setattr(module, version, "bumped-by-a-test")
+    assert _counts(_reextract(loaded)) == expected
     assert snapshot(loaded.warehouse) == before  # the rules did not really change
-    monkeypatch.undo()
-    assert _counts(_reextract(loaded))["nlp"] == (7, 0)  # back to the old version: recorded over
+    assert _counts(_reextract(loaded)) == {"extracted": (0, 7), "cleaned": (0, 7), "nlp": (0, 7)}  # recorded
 
 
 def test_a_changed_template_recleans_that_sites_scrapes_only(loaded: NewsSettings):
@@ -145,3 +159,12 @@ def test_an_internal_error_is_computed_again_not_reused(loaded: NewsSettings, mo
     again = dg.materialize(all_assets(), selection=stages, partition_key=DAY.isoformat(), resources={"settings": loaded})
     metadata = again.asset_materializations_for_node("extracted")[0].metadata
     assert (metadata["computed"].value, metadata["reused"].value, metadata["internal_errors"].value) == (1, 7, 0)
+
+
+def test_a_damaged_stage_file_is_computed_again_not_copied(loaded: NewsSettings):
+    entities = loaded.lake / "stage" / "nlp_entities" / f"partition_date={DAY}" / "data.parquet"
+    rows = pq.read_table(entities).num_rows
+    entities.write_bytes(entities.read_bytes()[:-100])  # truncated: its footer is gone
+    (loaded.lake / "stage" / "extracted_manifest" / f"partition_date={DAY}" / "data.parquet").write_bytes(b"not parquet")
+    assert _counts(_reextract(loaded)) == {"extracted": (7, 0), "cleaned": (0, 7), "nlp": (7, 0)}
+    assert pq.read_table(entities).num_rows == rows

@@ -11,7 +11,8 @@ output rows of the records that match (an Arrow filter per batch) and computes o
 Records that ended in `internal_error` are never in a manifest: an error is computed again. The
 manifest is removed before the new output files replace the old ones and written after them, so a
 crash in between leaves no manifest (the next run computes everything), never a manifest that
-describes other files.
+describes other files. A manifest or output file that is missing or cannot be read (damaged) means
+nothing is reused: the stage computes the day again, which is also its repair.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from warehouse.lake import ParquetSink, iter_batches, stage_file, write_table
+from warehouse.lake import LakeFileError, ParquetSink, iter_batches, open_parquet, stage_file, write_table
 
 FINGERPRINT = "fingerprint"
 
@@ -48,6 +49,26 @@ def manifest_schema(key: str) -> pa.Schema:
     return pa.schema([(key, pa.string()), (FINGERPRINT, pa.string())])
 
 
+def read_manifest(lake: Path, stage: str, day: date, key: str) -> pa.Table:
+    """(key, fingerprint) of the records a stage's files hold for the day; empty when there is no
+    readable manifest."""
+    previous = _previous(manifest_file(lake, stage, day), [])
+    return manifest_schema(key).empty_table() if previous is None else previous
+
+
+def _previous(manifest: Path, outputs: list[Path]) -> pa.Table | None:
+    """The manifest, while it and every output file it describes open; else None (reuse nothing)."""
+    try:
+        for path in [manifest, *outputs]:
+            if not path.exists():
+                return None
+            with path.open("rb") as handle:
+                open_parquet(path, handle)
+        return pa.Table.from_batches(list(iter_batches(manifest, batch_rows=65536)), schema=pq.read_schema(manifest))
+    except (LakeFileError, pa.ArrowException, OSError):
+        return None
+
+
 @dataclass
 class StageReuse:
     """Which of a day's records a stage copies from its previous output, and which it computes."""
@@ -60,10 +81,12 @@ class StageReuse:
     reused: pa.Array  # keys whose previous output rows are copied
 
     @classmethod
-    def plan(cls, lake: Path, stage: str, day: date, current: pa.Table) -> "StageReuse":
+    def plan(cls, lake: Path, stage: str, day: date, current: pa.Table, outputs: Iterable[str]) -> "StageReuse":
+        """`outputs`: the stage files the reused rows are copied from (all must be readable)."""
         key = current.schema.names[0]
-        path = manifest_file(lake, stage, day)
-        previous = pq.read_table(path) if path.exists() else manifest_schema(key).empty_table()
+        previous = _previous(manifest_file(lake, stage, day), [stage_file(lake, o, day) for o in outputs])
+        if previous is None:
+            previous = manifest_schema(key).empty_table()
         matched = current.filter(pc.is_valid(current[FINGERPRINT])).join(previous, keys=[key, FINGERPRINT], join_type="inner")
         return cls(lake, stage, day, key, current, matched[key].combine_chunks())
 
@@ -92,10 +115,14 @@ class StageReuse:
         if len(value_set) == 0:
             return 0
         copied = 0
-        for batch in iter_batches(stage_file(self.lake, output, self.day), batch_rows=4096):
-            kept = batch.filter(pc.is_in(batch[key or self.key], value_set=value_set))
-            sink.write(kept)
-            copied += kept.num_rows
+        try:
+            for batch in iter_batches(stage_file(self.lake, output, self.day), batch_rows=4096):
+                kept = batch.filter(pc.is_in(batch[key or self.key], value_set=value_set))
+                sink.write(kept)
+                copied += kept.num_rows
+        except LakeFileError:  # a damaged page: the run fails naming the file, the next one computes the day
+            self.invalidate()
+            raise
         return copied
 
     def invalidate(self) -> None:
