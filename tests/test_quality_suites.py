@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from expectations.run_suites import SUITES_DIR, ValidationRun, run_suites, suite_names
+from warehouse.contract import arrow_schema
 
 DAY = date(2025, 8, 16)
 NOW = datetime(2025, 8, 16, 9, 0, tzinfo=timezone.utc)
@@ -21,12 +22,21 @@ PARAGRAPHS = [
 BODY = "\n\n".join(PARAGRAPHS)
 
 
+def contract_table(name: str, columns: dict) -> pa.Table:
+    """news.<name> with the contract's columns and types; the columns not given are NULL."""
+    schema = arrow_schema(name)
+    rows = len(next(iter(columns.values())))
+    return pa.table({f.name: pa.array(columns[f.name], f.type) if f.name in columns else pa.nulls(rows, f.type) for f in schema},
+                    schema=schema)
+
+
 def partition() -> dict[str, pa.Table]:
     """Two scrapes: one article with paragraphs, sentences, an entity and a figure; one quarantined."""
     contents = [b"<html>terminal</html>", b"<html>cookie wall</html>"]
     second = len(PARAGRAPHS[0]) + 2
     return {
-        "raw_scrapes": pa.table(
+        "raw_scrapes": contract_table(
+            "raw_scrapes",
             {
                 "scrape_id": ["s1", "s2"], "partition_date": [DAY, DAY], "source": ["a.html", "b.html"],
                 "source_kind": ["landing", "landing"], "url": [None, None], "site": ["harbour", "harbour"],
@@ -35,7 +45,8 @@ def partition() -> dict[str, pa.Table]:
                 "bytes": [len(c) for c in contents], "content": pa.array(contents, pa.large_binary()),
             }
         ),
-        "articles": pa.table(
+        "articles": contract_table(
+            "articles",
             {
                 "article_id": ["a1"], "scrape_id": ["s1"], "partition_date": [DAY], "url": ["https://h.test/x"],
                 "title": ["Ferry terminal to close"], "authors": pa.array([["Jo Smith"]]),
@@ -45,7 +56,8 @@ def partition() -> dict[str, pa.Table]:
                 "extractor_version": ["test"],
             }
         ),
-        "paragraphs": pa.table(
+        "paragraphs": contract_table(
+            "paragraphs",
             {
                 "article_id": ["a1", "a1", "a1"], "partition_date": [DAY] * 3,
                 "paragraph_no": pa.array([0, 1, 2], pa.int32()), "kind": ["body", "body", "caption"],
@@ -54,14 +66,16 @@ def partition() -> dict[str, pa.Table]:
                 "char_end": pa.array([len(PARAGRAPHS[0]), len(BODY), None], pa.int32()),
             }
         ),
-        "sentences": pa.table(
+        "sentences": contract_table(
+            "sentences",
             {
                 "article_id": ["a1", "a1"], "partition_date": [DAY] * 2, "sentence_no": pa.array([0, 1], pa.int32()),
                 "paragraph_no": pa.array([0, 1], pa.int32()), "text": PARAGRAPHS,
                 "char_start": pa.array([0, second], pa.int32()), "char_end": pa.array([len(PARAGRAPHS[0]), len(BODY)], pa.int32()),
             }
         ),
-        "entities": pa.table(
+        "entities": contract_table(
+            "entities",
             {
                 "article_id": ["a1"], "partition_date": [DAY], "entity_no": pa.array([0], pa.int32()),
                 "sentence_no": pa.array([0], pa.int32()), "text": ["Tuesday"], "label": ["DATE"], "canonical": ["Tuesday"],
@@ -69,7 +83,8 @@ def partition() -> dict[str, pa.Table]:
                 "char_end": pa.array([BODY.index("Tuesday") + 7], pa.int32()),
             }
         ),
-        "figures": pa.table(
+        "figures": contract_table(
+            "figures",
             {
                 "article_id": ["a1"], "partition_date": [DAY], "figure_no": pa.array([0], pa.int32()),
                 "sentence_no": pa.array([1], pa.int32()), "text": ["About 240 people"], "value": [240.0],
@@ -79,8 +94,8 @@ def partition() -> dict[str, pa.Table]:
                 "char_start": pa.array([second], pa.int32()), "char_end": pa.array([second + 16], pa.int32()),
             }
         ),
-        "quarantine": pa.table(
-            {"scrape_id": ["s2"], "partition_date": [DAY], "source": ["b.html"], "reasons": pa.array([["consent_wall"]]), "detail": ["x"]}
+        "quarantine": contract_table(
+            "quarantine", {"scrape_id": ["s2"], "partition_date": [DAY], "source": ["b.html"], "reasons": pa.array([["consent_wall"]]), "detail": ["x"]}
         ),
     }
 
