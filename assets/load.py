@@ -54,11 +54,13 @@ def column_schema(table: contract.Table) -> dg.TableSchema:
 
 
 def _description(table: contract.Table) -> str:
-    parts = [table.description, f"One row per {table.grain}; key {', '.join(table.key) or '(none)'}."]
+    """Markdown: what the table holds, its grain and key, the views that read it."""
+    key = ", ".join(f"`{k}`" for k in table.key) or "none"
+    parts = [table.description, f"One row per {table.grain}. Key: {key}."]
     if views := contract.READ_BY.get(table.name):
-        parts.append(f"Read by the views {', '.join(f'news.{v}' for v in views)}.")
-    parts.append("Columns and views: docs/tables.md.")
-    return " ".join(parts)
+        parts.append(f"Read by the views {', '.join(f'`news.{v}`' for v in views)}.")
+    parts.append("Every column, table and view: `docs/tables.md` (from `warehouse/contract.py`).")
+    return "\n\n".join(parts)
 
 
 def _deps(table: contract.Table) -> list[dg.AssetKey]:
@@ -201,7 +203,7 @@ def suite_check_results(validation: ValidationRun, lake: Path, day: date):
             asset_key=table_key(table),
             check_name=check,
             passed=not failures,
-            severity=dg.AssetCheckSeverity.ERROR if result.blocks_load else dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.WARN if failures and not result.blocks_load else dg.AssetCheckSeverity.ERROR,
             description=_failure_line(failures) if failures else None,
             metadata={
                 "suite_version": result.version,
@@ -220,7 +222,8 @@ def _failure_line(failures) -> str:
     shown = "; ".join(
         f"{f.severity} {f.expectation.removeprefix('expect_')} on {f.column or 'the table'}" for f in failures[:3]
     )
-    return f"{len(failures)} expectations failed: {shown}{' ...' if len(failures) > 3 else ''}"
+    what = "1 expectation" if len(failures) == 1 else f"{len(failures)} expectations"
+    return f"{what} failed: {shown}{' ...' if len(failures) > 3 else ''}"
 
 
 def blocked_message(validation: ValidationRun, day: date) -> str:

@@ -63,6 +63,10 @@ def hint(outcome: ExpectationOutcome) -> str:
     return outcome.hint or DEFAULT_HINTS.get(outcome.expectation, "Look at the example rows and the stage that writes the column.")
 
 
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 def _cell(value: Any, limit: int | None = 120) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = text.replace("\n", " ").replace("|", "\\|")
@@ -88,8 +92,14 @@ def observed_text(outcome: ExpectationOutcome) -> str:
         return f"raised: {_cell(outcome.message or 'an exception')}"
     if outcome.unexpected_count is not None:
         of = f" of {outcome.element_count:,}" if outcome.element_count is not None else ""
-        return f"{outcome.unexpected_count:,}{of} rows unexpected"
+        return f"{outcome.unexpected_count:,}{of} {'row' if (outcome.element_count or outcome.unexpected_count) == 1 else 'rows'} unexpected"
     return _cell(outcome.observed) if outcome.observed is not None else "-"
+
+
+def _example_cell(outcome: ExpectationOutcome, column: str, value: Any) -> str:
+    if outcome.expectation == "expect_column_value_lengths_to_be_between" and column == outcome.column and isinstance(value, str):
+        return f"({len(value):,} characters) {_cell(value, limit=90)}"
+    return _cell(value)
 
 
 def _examples_table(outcome: ExpectationOutcome) -> list[str]:
@@ -100,7 +110,7 @@ def _examples_table(outcome: ExpectationOutcome) -> list[str]:
     return [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
-        *("| " + " | ".join(_cell(row.get(c)) for c in columns) + " |" for row in rows),
+        *("| " + " | ".join(_example_cell(outcome, c, row.get(c)) for c in columns) + " |" for row in rows),
     ]
 
 
@@ -112,7 +122,7 @@ def failures_markdown(suite: SuiteResult, where: str | None = None) -> str:
     errors = len(suite.failures("error"))
     lines = [
         f"**{len(failures)} of {len(suite.outcomes)} expectations failed** ({errors} error, {len(failures) - errors} warn) "
-        f"on {suite.rows:,} rows: suite `{suite.suite}` version {suite.version} (`expectations/suites/{suite.suite}.json`).",
+        f"on {_rows(suite.rows)}: suite `{suite.suite}` version {suite.version} (`expectations/suites/{suite.suite}.json`).",
     ]
     if where:
         lines += ["", where]

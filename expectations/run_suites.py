@@ -139,11 +139,12 @@ def _bounds(kwargs: dict[str, Any], params: dict[str, Any]) -> tuple[dict[str, A
     return bound, named
 
 
-def _outcome(suite: str, result: Any, params: dict[str, Any]) -> ExpectationOutcome:
+def _outcome(suite: str, result: Any, written: dict[str, Any], params: dict[str, Any]) -> ExpectationOutcome:
+    """`written` is the expectation as the suite JSON has it ($PARAMETERs unresolved, meta.hint)."""
     config = result.expectation_config
     raised, message = _raised(result.exception_info)
     details = result.result or {}
-    bound, named = _bounds(config.kwargs, params)
+    bound, named = _bounds(written["kwargs"], params)
     examples = details.get("partial_unexpected_index_list") or [
         {config.kwargs["column"]: value} if config.kwargs.get("column") else value
         for value in details.get("partial_unexpected_list") or []
@@ -161,7 +162,7 @@ def _outcome(suite: str, result: Any, params: dict[str, Any]) -> ExpectationOutc
         message=message,
         bound=bound,
         parameters=named,
-        hint=(config.meta or {}).get("hint"),
+        hint=written.get("meta", {}).get("hint"),
         element_count=details.get("element_count"),
     )
 
@@ -206,6 +207,7 @@ def run_suites(
         document = load_suite_document(name)
         frame = staged.frames[name]
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=document["expectations"], meta=document.get("meta", {})))
+        written = {e.id: own for e, own in zip(suite.expectations, document["expectations"])}
         batch_definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("partition")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
         result = definition.run(
@@ -217,7 +219,7 @@ def run_suites(
                 "unexpected_index_column_names": document["meta"]["key"],
             },
         )
-        outcomes = [_outcome(name, r, params) for r in result.results]
+        outcomes = [_outcome(name, r, written[r.expectation_config.id], params) for r in result.results]
         results[name] = SuiteResult(name, document.get("meta", {}).get("version"), len(frame), outcomes)
     index = None
     if data_docs_dir is not None:

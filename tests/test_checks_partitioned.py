@@ -85,7 +85,7 @@ def test_a_failing_suite_says_what_failed_and_what_to_do(two_days) -> None:
     _, settings, warned, _ = two_days
     evaluation = next(e for e in warned.get_asset_check_evaluations() if e.check_name == "gx_entities")
     assert evaluation.asset_key == dg.AssetKey(["news", "entities"])
-    assert evaluation.description.startswith("1 expectations failed: warn column_values_to_be_in_set on label")
+    assert evaluation.description.startswith("1 expectation failed: warn column_values_to_be_in_set on label")
     markdown = evaluation.metadata["failed_expectations"].value
     lines = markdown.splitlines()
     row = next(line for line in lines if line.startswith("| 1 | warn | column_values_to_be_in_set | label |"))

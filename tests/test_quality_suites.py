@@ -166,3 +166,20 @@ def test_an_expectation_that_raised_in_gx_counts_as_a_failure() -> None:
     assert {o.column for o in raised} == {"label"}
     assert any("label" in (o.message or "") for o in raised)
     assert run.blocks_load  # the NOT NULL expectation on label is an error
+
+
+def test_a_failure_names_its_bound_its_parameter_its_rows_and_what_to_do() -> None:
+    from expectations.report import failures_markdown
+
+    tables = partition()
+    tables["entities"] = replace_column(tables["entities"], "char_end", [len(BODY) + 40])  # offset outside the body
+    run = run_suites(tables, run_time=NOW, parameters={"raw_scrapes_rows": 0}, only=["articles", "entities"])
+    count = next(o for o in run.suites["articles"].failures() if o.expectation == "expect_table_row_count_to_be_between")
+    assert count.bound == {"max_value": 0} and count.parameters == {"max_value": "raw_scrapes_rows"} and count.observed == 1
+    assert "| max_value = 0 ($raw_scrapes_rows) | 1 |" in failures_markdown(run.suites["articles"])
+    markdown = failures_markdown(run.suites["entities"], "Staged rows: `x.parquet`")
+    assert "Staged rows: `x.parquet`" in markdown
+    row = next(line for line in markdown.splitlines() if "| span_in_body |" in line and line.startswith("| "))
+    assert "value_set = [true]" in row and "1 of 1 row unexpected" in row and "An offset points outside the article body" in row
+    assert "| span_in_body | article_id | entity_no |" in markdown and "| false | a1 | 0 |" in markdown
+    assert failures_markdown(run_suites(partition(), run_time=NOW, only=["figures"]).suites["figures"]) == ""
