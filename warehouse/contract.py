@@ -123,7 +123,7 @@ _TABLES = (
                 "`@offset` for a WARC record) or the URL fetched."),
             _nn("source_kind", "VARCHAR", "landing | http | feed | sitemap | warc."),
             _c("url", "VARCHAR", "The page's URL when known (from the JSONL object, the WARC record or the fetch)."),
-            _c("site", "VARCHAR", "Host name of the URL without `www.`, or the landing sub-folder."),
+            _c("site", "VARCHAR", "Host name of the URL without `www.`, or of the landing sub-folder named like a domain."),
             _nn("fetched_at", "TIMESTAMPTZ", "When the scrape was fetched (file modification time for landing files)."),
             _c("content_type", "VARCHAR", "MIME type: from HTTP or the WARC record, or guessed from the file name."),
             _c("declared_charset", "VARCHAR", "Charset the transport declared (HTTP header, WARC), before any sniffing."),
