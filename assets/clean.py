@@ -10,7 +10,7 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, write_table
+from warehouse.lake import LakeFileError, ParquetSink, iter_batches, iter_rows, stage_file, write_table
 from assets.extract import RAW_COLUMNS, extracted_row
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import BuiltArticle, article_id_for, build_article
@@ -93,8 +93,12 @@ def window_day_template_rows(lake: Path, day: date, limits: Limits) -> pa.Table:
     this code version, else recomputed from its raw scrapes (and stored)."""
     fingerprint = _raw_fingerprint(lake, day, limits)
     path = stage_file(lake, "template_keys", day)
-    if path.exists() and (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == fingerprint.encode():
-        return pq.read_table(path)
+    if path.exists():
+        try:  # a damaged file of derived rows is recomputed below, like a stale one
+            if (pq.read_schema(path).metadata or {}).get(TEMPLATE_ROWS_FINGERPRINT.encode()) == fingerprint.encode():
+                return pa.Table.from_batches(list(iter_batches(path, batch_rows=4096)), schema=pq.read_schema(path))
+        except (LakeFileError, pa.ArrowException, OSError):
+            pass
     raw = stage_file(lake, "raw_scrapes", day)
     if not raw.exists():
         return TEMPLATE_ROW_SCHEMA.empty_table()

@@ -19,12 +19,12 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.partitions import daily_check, daily_partitions, partition_day
-from expectations.run_suites import ValidationRun, load_suite_document, run_suites, suite_names
+from expectations.run_suites import ValidationRun, load_suite_document, prune_data_docs, run_suites, suite_names
 from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops
 from pipelines.settings import NewsSettings
 from warehouse import contract
-from warehouse.connection import WarehouseLockedError
-from warehouse.lake import table_file
+from warehouse.connection import DiskFullError, WarehouseLockedError
+from warehouse.lake import LakeFileError, table_file
 from warehouse.load import LoadResult, load_partition
 
 OWNERS = ["team:news-warehouse"]
@@ -32,6 +32,8 @@ KINDS = {"duckdb", "parquet"}
 PREVIEW_CHARS = 48
 # recomputed over the whole history at every load, not copied from the day's lake files
 WHOLE_HISTORY = {"duplicates", "source_health"}
+# failures whose message says what to do: the run fails with that message, not a traceback
+USER_FIXABLE = (WarehouseLockedError, DiskFullError, LakeFileError)
 
 
 def table_key(name: str) -> dg.AssetKey:
@@ -129,15 +131,21 @@ def load(context: dg.AssetExecutionContext, settings: NewsSettings):
     """Validate the day's staged tables, then replace the day's rows of every news.* table in one transaction."""
     day = partition_day(context)
     lake = settings.lake
-    docs = settings.warehouse.parent / "data_docs" / day.isoformat() / context.run_id
+    docs = settings.data_docs / day.isoformat() / context.run_id
+    prune_data_docs(settings.data_docs, settings.data_docs_runs_kept, current=docs)
     staged = {name: table_file(lake, name, day) for name in contract.TABLES}
-    validation = run_suites(staged, data_docs_dir=docs)
+    try:
+        validation = run_suites(staged, data_docs_dir=docs)
+    except USER_FIXABLE as exc:
+        raise dg.Failure(str(exc)) from exc
     if validation.blocks_load:
         yield from suite_check_results(validation, lake, day)
         raise dg.Failure(description=blocked_message(validation, day), metadata={"gx_data_docs": dg.MetadataValue.path(str(docs))})
     try:
-        result = load_partition(settings.warehouse, lake, day, health_days=DEFAULT_HEALTH_CONFIG.baseline_days)
-    except WarehouseLockedError as exc:
+        result = load_partition(
+            settings.warehouse, lake, day, health_days=DEFAULT_HEALTH_CONFIG.baseline_days, log=context.log.warning
+        )
+    except USER_FIXABLE as exc:
         raise dg.Failure(str(exc)) from exc
     for table in load_order(list(contract.TABLES.values())):
         yield dg.MaterializeResult(asset_key=table_key(table.name), metadata=table_metadata(table, result, settings))

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file
+from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, temp_path
 from assets.partitions import daily_check, daily_partitions, partition_day
 from newskit.dedup import article_signatures
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
@@ -74,8 +74,7 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
     con = duckdb.connect()
     for stage, table, select in CHILD_TABLES:
         target = table_file(lake, table, day)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(".data.parquet.tmp")
+        tmp = temp_path(target)
         params = [day] if "?" in select else []
         run(
             con,
@@ -86,11 +85,10 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
         tmp.replace(target)
         counts[table] = con.execute("SELECT count(*) FROM read_parquet(?)", [str(target)]).fetchall()[0][0]
     raw_target = table_file(lake, "raw_scrapes", day)
-    raw_target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = raw_target.with_name(".data.parquet.tmp")
+    tmp = temp_path(raw_target)
     run(
         con,
-        f"COPY (SELECT * EXCLUDE (reject_reason, reject_detail) FROM read_parquet(?, hive_partitioning = false)) TO {sql_string(tmp)} (FORMAT parquet)",
+        f"COPY (SELECT * FROM read_parquet(?, hive_partitioning = false)) TO {sql_string(tmp)} (FORMAT parquet)",
         [str(stage_file(lake, "raw_scrapes", day))],
     )
     tmp.replace(raw_target)

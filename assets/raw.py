@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from glob import glob as glob_files
 from itertools import chain
 from pathlib import Path
 
@@ -28,7 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
+from warehouse.lake import ParquetSink, chunked, history_files, iter_batches, stage_file, table_file, write_table
+from warehouse.repair import repair_raw_stage
 from assets.partitions import daily_check, daily_partitions, partition_day
 from newskit.isolation import RecordGuard
 from newskit.landing import scan_landing_day
@@ -62,26 +62,26 @@ class RawScrapesConfig(dg.Config):
 LOGGED_REJECTS = {"not_regular_file", "symlink_loop", "unreadable", "not_warc", "internal_error"}
 
 
-def _read_history(pattern: str, columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
-    """Selected columns of every lake partition matching `pattern` (optionally without `day`)."""
-    if not glob_files(pattern):
+def _read_history(files: list[str], columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
+    """Selected columns of the given day files of the lake (optionally without `day`)."""
+    if not files:
         return schema.empty_table()
     where = "" if include_day else "WHERE partition_date <> ?"
     con = duckdb.connect()
     try:
         sql = f"SELECT {columns} FROM read_parquet(?, hive_partitioning = false, union_by_name = true) {where}"
-        return con.sql(sql, params=[pattern] + ([] if include_day else [day])).to_arrow_table()
+        return con.sql(sql, params=[files] + ([] if include_day else [day])).to_arrow_table()
     finally:
         con.close()
 
 
 def _known_pages(lake: Path, day: date, refetch: bool) -> dict[str, KnownPage]:
     scrapes = _read_history(
-        stage_history_glob(lake, "raw_scrapes"), "source, source_kind, url, fetched_at, sha256", day, not refetch,
+        history_files(lake, "raw_scrapes"), "source, source_kind, url, fetched_at, sha256", day, not refetch,
         RAW_SCRAPES_SCHEMA,
     )
     log = _read_history(
-        str(lake / "tables" / "fetch_log" / "partition_date=*" / "data.parquet"),
+        history_files(lake, "fetch_log", kind="tables"),
         "url, purpose, status, error, etag, last_modified, fetched_at", day, not refetch, FETCH_LOG_SCHEMA,
     )
     return known_pages(scrapes, log)
@@ -299,6 +299,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
     seen: set[str] = set()
     landed: set[str] = set()
     path = stage_file(settings.lake, "raw_scrapes", day)
+    repair_raw_stage(settings.lake, settings.warehouse, day, log=context.log.warning)
     log_path = table_file(settings.lake, "fetch_log", day)
     run = SourceRun(sources, day, known=_known_pages(settings.lake, day, refetch)) if sources else None
     try:

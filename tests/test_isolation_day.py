@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +13,7 @@ import pytest
 
 import newskit.scrape_text
 from pipelines.settings import NewsSettings
+from tests.fault_helpers import can_mount_tmpfs, tmpfs
 from tests.landing_fixture import DAY, EXPECTED_DAY
 from tests.pipeline_helpers import all_assets, counts, query, run_day
 
@@ -171,19 +170,10 @@ def test_a_missing_model_fails_the_run_saying_what_to_install(settings: NewsSett
     assert "NEWS_SPACY_MODEL" in message
 
 
-def _mount_tmpfs(path: Path, size: str) -> bool:
-    path.mkdir(parents=True)
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True).returncode == 0
-
-
 def test_a_full_disk_fails_the_stage_saying_so_and_a_rerun_after_freeing_space_succeeds(tmp_path: Path, landing: Path):
-    disk = tmp_path / "small-disk"
-    if not _mount_tmpfs(disk, "8m"):
+    if not can_mount_tmpfs(tmp_path):
         pytest.skip("needs root to mount a small tmpfs")
-    try:
+    with tmpfs(tmp_path / "small-disk", "8m") as disk:
         settings = NewsSettings(scrapes_dir=str(landing), warehouse_path=str(disk / "warehouse.duckdb"))
         assets = all_assets()
         select = lambda *names: [dg.AssetKey(n) for n in names]  # noqa: E731
@@ -205,5 +195,3 @@ def test_a_full_disk_fails_the_stage_saying_so_and_a_rerun_after_freeing_space_s
         filler.unlink()
         assert dg.materialize(assets, selection=select("extracted"), partition_key=DAY,
                               resources={"settings": settings}).success
-    finally:
-        subprocess.run(["umount", str(disk)], check=False)

@@ -49,7 +49,8 @@ def loaded(loaded_once: NewsSettings, tmp_path: Path, monkeypatch: pytest.Monkey
     shutil.copytree(loaded_once.scrapes, tmp_path / "scrapes", copy_function=shutil.copy2)
     shutil.copytree(loaded_once.warehouse.parent, tmp_path / "wh")
     settings = NewsSettings(scrapes_dir=str(tmp_path / "scrapes"), warehouse_path=str(tmp_path / "wh" / "warehouse.duckdb"))
-    monkeypatch.setattr(cli, "NewsSettings", lambda: settings)
+    monkeypatch.setenv("NEWS_SCRAPES_DIR", settings.scrapes_dir)  # what `python -m pipelines.cli` reads
+    monkeypatch.setenv("NEWS_WAREHOUSE", settings.warehouse_path)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
     return settings

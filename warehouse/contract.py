@@ -130,6 +130,9 @@ _TABLES = (
             _nn("sha256", "VARCHAR", "sha256 of the full scrape (64 hex digits)."),
             _nn("bytes", "BIGINT", "Size of the full scrape in bytes (larger than `content` for a scrape quarantined too_large)."),
             _c("content", "BLOB", "The stored bytes: the whole scrape, or its first max_raw_bytes bytes."),
+            _c("reject_reason", "VARCHAR", "Why the scrape was rejected where it was collected (too_large, invalid_json, "
+                "not_warc ...): it then becomes a quarantine row with that reason. NULL for most scrapes."),
+            _c("reject_detail", "VARCHAR", "What the collecting step saw, for reject_reason."),
         ),
     ),
     Table(
