@@ -3,7 +3,7 @@
 The chain of per-record work breaks here: cleaning a scrape needs its site's templates, which are
 learnt from every scrape of the day (and the days before it), so no scrape is cleaned before the
 whole day is extracted (docs/throughput.md). With the templates and title affixes known, the
-scrapes are cleaned on `settings.workers` processes; a scrape cleaned before from the same
+scrapes are cleaned on `settings.worker_count` processes; a scrape cleaned before from the same
 extraction with the same templates, title affixes and cleaning version is copied.
 """
 
@@ -33,32 +33,24 @@ from newskit.metadata import TitleAffixes, site_title_affixes
 from newskit.shards import CleanSetup, article_site, clean_shard, extract_shard, lost_clean, lost_extract, setup_clean, setup_extract, shard_rows
 from newskit.workers import map_shards, workers_for
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 TEMPLATE_ROWS_FINGERPRINT = "newskit.template_rows.fingerprint"
 _EXTRACTED_COLUMNS = ["scrape_id", "source", "url", "canonical_url", "site", "blocks"]
 SPAN = pa.struct([("sentence_no", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32())])
+_SET_LATER = ("article_id", "scrape_id", "partition_date", "status")
 CLEANED_SCHEMA = pa.schema(
     [
         ("scrape_id", pa.string()), ("article_id", pa.string()), ("source", pa.string()),
         ("reject_reason", pa.string()), ("reject_detail", pa.string()),
-        ("url", pa.string()), ("canonical_url", pa.string()), ("domain", pa.string()),
-        ("site_name", pa.string()), ("title", pa.string()), ("title_source", pa.string()),
-        ("authors", pa.list_(pa.string())), ("authors_source", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")), ("published_at_source", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")), ("language", pa.string()),
-        ("description", pa.string()), ("body", pa.string()), ("word_count", pa.int32()),
-        ("content_sha256", pa.string()), ("extractor_version", pa.string()),
+        *contract.arrow_fields("articles", [c for c in contract.TABLES["articles"].column_names if c not in _SET_LATER]),
         ("boilerplate_chars", pa.int32()), ("removed_text", pa.string()), ("sentence_spans", pa.list_(SPAN)),
     ]
 )
-PARAGRAPHS_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("partition_date", pa.date32()), ("paragraph_no", pa.int32()),
-     ("kind", pa.string()), ("text", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32())]
-)
-SENTENCES_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("partition_date", pa.date32()), ("sentence_no", pa.int32()),
-     ("paragraph_no", pa.int32()), ("text", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32())]
-)
+"""news.articles' columns (but partition_date and status, set by the quality stage) and what the
+later stages need: the reject reason, the boilerplate removed and the sentence spans."""
+PARAGRAPHS_SCHEMA = contract.arrow_schema("paragraphs")
+SENTENCES_SCHEMA = contract.arrow_schema("sentences")
 
 
 def _template_rows(extracted_rows) -> list[dict]:
@@ -168,11 +160,11 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
     """Clean article bodies, paragraphs (body, caption, credit) and sentences with offsets."""
     day = partition_day(context)
     lake = settings.lake
-    templates = site_templates(lake, day, settings.template_lookback_days, settings.limits, settings.workers)
+    templates = site_templates(lake, day, settings.template_lookback_days, settings.limits, settings.worker_count)
     title_affixes = day_title_affixes(lake, day)
     reuse = StageReuse.plan(lake, "cleaned", day, clean_fingerprints(lake, day, templates, title_affixes),
                               ["cleaned_articles", "cleaned_paragraphs", "cleaned_sentences"])
-    workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.workers)
+    workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.worker_count)
     setup = CleanSetup(CLEANED_SCHEMA, PARAGRAPHS_SCHEMA, SENTENCES_SCHEMA, templates, title_affixes, day)
     removed_by_reason: Counter[str] = Counter()
     errors: Counter[str] = Counter()

@@ -18,28 +18,17 @@ from newskit.limits import Limits
 from newskit.shards import extract_shard, lost_extract, setup_extract, shard_rows
 from newskit.workers import map_shards, workers_for
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 BLOCK = pa.struct([("kind", pa.string()), ("text", pa.string())])
 EXTRACTED_SCHEMA = pa.schema(
     [
-        ("scrape_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("site", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        *contract.arrow_fields("raw_scrapes", ["scrape_id", "source", "url", "site", "fetched_at"]),
         ("encoding", pa.string()),
         ("reject_reason", pa.string()),
         ("reject_detail", pa.string()),
-        ("title", pa.string()),
-        ("title_source", pa.string()),
-        ("authors", pa.list_(pa.string())),
-        ("authors_source", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("published_at_source", pa.string()),
-        ("site_name", pa.string()),
-        ("language", pa.string()),
-        ("canonical_url", pa.string()),
-        ("description", pa.string()),
+        *contract.arrow_fields("articles", ["title", "title_source", "authors", "authors_source", "published_at",
+                                            "published_at_source", "site_name", "language", "canonical_url", "description"]),
         ("blocks", pa.list_(BLOCK)),
     ]
 )
@@ -73,14 +62,14 @@ def extracted(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.M
     """Main text blocks (body, caption, credit) and metadata with provenance, per scrape.
 
     A scrape extracted before from the same bytes by the same extractor version is copied, not
-    extracted again (metadata `computed` / `reused`); the rest runs on `settings.workers` processes.
+    extracted again (metadata `computed` / `reused`); the rest runs on `settings.worker_count` processes.
     """
     day = partition_day(context)
     lake, limits = settings.lake, settings.limits
     raw_path = stage_file(lake, "raw_scrapes", day)
     path = stage_file(lake, "extracted", day)
     reuse = StageReuse.plan(lake, "extracted", day, extract_fingerprints(raw_path, limits), ["extracted"])
-    workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.workers)
+    workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.worker_count)
     rejected: Counter[str] = Counter()
     encodings: Counter[str] = Counter()
     errors: Counter[str] = Counter()

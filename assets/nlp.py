@@ -15,6 +15,7 @@ from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, NlpInput, nlp_version
 from newskit.shards import annotate_shard, lost_annotate, setup_nlp
 from newskit.workers import map_shards, workers_for
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 ARTICLE_COLUMNS = ["article_id", "reject_reason", "body", "published_at", "sentence_spans"]
 NLP_FAILURES_SCHEMA = pa.schema([("article_id", pa.string()), ("detail", pa.string())])
@@ -60,22 +61,22 @@ def nlp(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Materia
     """Entities (spaCy) and figures with offsets into the article body; captions are not read.
 
     Articles annotated before with the same body, date, spans, model and rules are copied; the
-    rest runs on `settings.workers` processes, each loading the model once.
+    rest runs on `settings.worker_count` processes, each loading the model once.
     """
     day = partition_day(context)
     lake = settings.lake
     cleaned_path = stage_file(lake, "cleaned_articles", day)
     reuse = StageReuse.plan(lake, "nlp", day, nlp_fingerprints(cleaned_path, nlp_version(settings.spacy_model)),
                              ["nlp_entities", "nlp_figures"])
-    workers = workers_for(reuse.computed_count, SHARD_ARTICLES, settings.workers)
+    workers = workers_for(reuse.computed_count, SHARD_ARTICLES, settings.worker_count)
     errors: dict[str, int] = {}
     failed: list[str] = []
     words = 0
     started = time.perf_counter()
     with (
         systemic_errors(stage_file(lake, "nlp_entities", day).parent.parent),
-        ParquetSink(stage_file(lake, "nlp_entities", day), ENTITY_SCHEMA) as entities,
-        ParquetSink(stage_file(lake, "nlp_figures", day), FIGURE_SCHEMA) as figures,
+        ParquetSink(stage_file(lake, "nlp_entities", day), contract.arrow_schema("entities", exclude=("partition_date",))) as entities,
+        ParquetSink(stage_file(lake, "nlp_figures", day), contract.arrow_schema("figures", exclude=("partition_date",))) as figures,
         ParquetSink(stage_file(lake, "nlp_failures", day), NLP_FAILURES_SCHEMA) as failures,
     ):
         reuse.copy("nlp_entities", entities)

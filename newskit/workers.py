@@ -126,7 +126,7 @@ class _Runner:
         if self.deaths > self.max_deaths:
             raise WorkersDiedError(
                 f"{detail}; {self.deaths} worker processes died in this step, which is a machine out of memory "
-                "or something killing them, not bad records: lower NEWS_WORKERS (settings.workers) or "
+                "or something killing them, not bad records: lower NEWS_WORKERS (the workers setting) or "
                 "NEWS_MAX_RAW_BYTES, or free memory, then re-run the day"
             )
         return detail
