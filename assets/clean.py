@@ -2,7 +2,7 @@
 
 The chain of per-record work breaks here: cleaning a scrape needs its site's templates, which are
 learnt from every scrape of the day (and the days before it), so no scrape is cleaned before the
-whole day is extracted (docs/throughput.md). With the templates and title affixes known, the
+whole day is extracted (README "Throughput"). With the templates and title affixes known, the
 scrapes are cleaned on `settings.worker_count` processes; a scrape cleaned before from the same
 extraction with the same templates, title affixes and cleaning version is copied.
 """
@@ -16,18 +16,17 @@ from pathlib import Path
 
 import dagster as dg
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.lake import LakeFileError, ParquetSink, iter_batches, iter_rows, stage_file, write_table
-from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, read_manifest
+from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, internal_errors, read_manifest
 from assets.extract import EXTRACTED_SCHEMA, RAW_COLUMNS, SHARD_BYTES, SHARD_ROWS
 from assets.partitions import daily_partitions, partition_day
 from newskit.article import CLEANING_VERSION, article_id_for
 from newskit.clean import TEMPLATE_KEYS_VERSION, TEMPLATE_ROW_SCHEMA, learn_site_templates, template_row
 from newskit.dedup import version_key
 from newskit import EXTRACTOR_VERSION
-from newskit.isolation import INTERNAL_ERROR, raise_if_systemic, systemic_errors
+from newskit.isolation import raise_if_systemic, systemic_errors
 from newskit.limits import Limits
 from newskit.metadata import TitleAffixes, site_title_affixes
 from newskit.shards import CleanSetup, article_site, clean_shard, extract_shard, lost_clean, lost_extract, setup_clean, setup_extract, shard_rows
@@ -188,8 +187,7 @@ def cleaned(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Mat
             removed_by_reason.update(shard.removed)
             errors.update(shard.errors)
             if shard.errors:
-                internal = shard.articles.filter(pc.equal(shard.articles["reject_reason"], INTERNAL_ERROR))
-                failed += internal["scrape_id"].to_pylist()
+                failed += internal_errors(shard.articles)
             context.log.debug(f"{outputs['articles'].rows} articles cleaned")
     except BaseException as exc:
         for sink in outputs.values():

@@ -10,10 +10,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.lake import ParquetSink, iter_batches, stage_file
-from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint
+from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, internal_errors
 from assets.partitions import daily_partitions, partition_day
 from newskit import EXTRACTOR_VERSION
-from newskit.isolation import INTERNAL_ERROR, systemic_errors
+from newskit.isolation import systemic_errors
 from newskit.limits import Limits
 from newskit.shards import extract_shard, lost_extract, setup_extract, shard_rows
 from newskit.workers import map_shards, workers_for
@@ -82,8 +82,7 @@ def extracted(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.M
             sink.write(shard.table)
             errors.update(shard.errors)
             if shard.errors:
-                internal = shard.table.filter(pc.equal(shard.table["reject_reason"], INTERNAL_ERROR))
-                failed += internal["scrape_id"].to_pylist()
+                failed += internal_errors(shard.table)
             context.log.debug(f"{sink.rows} scrapes extracted")
         reuse.invalidate()
     reuse.commit(failed)

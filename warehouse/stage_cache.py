@@ -41,6 +41,13 @@ def fingerprint(*parts: object) -> str:
     return digest.hexdigest()[:32]
 
 
+def internal_errors(table: pa.Table, key: str = "scrape_id") -> list[str]:
+    """Keys of the rows of a stage's output that ended `internal_error` (never put in a manifest)."""
+    from newskit.isolation import INTERNAL_ERROR
+
+    return table.filter(pc.equal(table["reject_reason"], INTERNAL_ERROR))[key].to_pylist()
+
+
 def manifest_file(lake: Path, stage: str, day: date) -> Path:
     return stage_file(lake, f"{stage}_manifest", day)
 
