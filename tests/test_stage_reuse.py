@@ -16,6 +16,7 @@ import pytest
 
 import assets.clean
 import assets.extract
+import newskit.dedup
 import newskit.nlp
 import newskit.scrape_text
 from pipelines.definitions import defs
@@ -97,7 +98,11 @@ def test_the_first_run_computes_everything(first_run):
     assert counts == {"extracted": (7, 0), "cleaned": (7, 0), "nlp": (7, 0)}
 
 
-def test_an_unchanged_rerun_computes_nothing_and_changes_nothing(loaded: NewsSettings):
+def test_an_unchanged_rerun_computes_nothing_and_changes_nothing(loaded: NewsSettings, monkeypatch):
+    def no_minhash(*args):
+        raise AssertionError("an unchanged article's MinHash is copied, not computed")
+
+    monkeypatch.setattr(newskit.dedup, "minhash_signature", no_minhash)
     before = snapshot(loaded.warehouse)
     stage = loaded.lake / "stage" / "nlp_entities" / f"partition_date={DAY}" / "data.parquet"
     entities = pq.read_table(stage)
