@@ -51,7 +51,8 @@ ORGANISATION_NOUNS = frozenset(
 # Nouns for unnamed people who speak ("officials said"): speakers, never resolved to a name.
 PEOPLE_NOUNS = frozenset(
     "official officials resident residents witness witnesses expert experts critic critics source sources "
-    "people campaigner campaigners organiser organisers worker workers".split()
+    "people campaigner campaigners organiser organisers worker workers exporter exporters trader traders "
+    "shipper shippers farmer farmers passenger passengers commuter commuters parent parents".split()
 )
 SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _PERSON_PRONOUNS = frozenset({"he", "she"})
