@@ -300,6 +300,8 @@ def _choose(group: _Group, at: int, nearby: list[Feature], clues: list[_Clue], s
                 break
     if _unique(group):
         return group.names[0], "unique name"
+    if len(pool) == 1:
+        return pool[0], "unique name"  # only a city's other name ("Frankfurt")
     named = [f for f in pool if f in group.names] or pool
     countries_named = [f for f in named if f.kind == "country"]
     if len(countries_named) == 1:

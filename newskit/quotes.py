@@ -357,6 +357,13 @@ def _attribute(draft: _Draft, region: tuple[int, int], tokens: _Tokens, ctx: _Co
         if resolved is not None:
             draft.speaker_token = subject
             draft.speaker, draft.canonical = resolved
+    if draft.speaker is None:  # the parse found no subject: a name right after or before the verb
+        at = tokens.offset_of(cue)
+        end = at + len(cue)
+        named = [m for m in ctx.mentions if m.label in SPEAKER_LABELS and region[0] <= m.start and m.end <= region[1]
+                 and (0 < m.start - end <= 2 or 0 < at - m.end <= 2)]  # fmt: skip
+        if named:
+            draft.speaker, draft.canonical = named[0].text, named[0].canonical or named[0].text
     return True
 
 
@@ -454,7 +461,7 @@ def _continues_speaker(previous: _Draft, first: _Piece, paragraphs, ctx: _Contex
     last = previous.pieces[-1]
     if first.paragraph != last.paragraph + 1 or first.open != paragraphs[first.paragraph][0]:
         return False
-    return not any(m.label == "PERSON" and last.end < m.start < first.start for m in ctx.mentions)
+    return not any(m.label == "PERSON" and last.end < m.start < first.start and m.canonical != previous.canonical for m in ctx.mentions)
 
 
 def _looks_spoken(text: str) -> bool:

@@ -1,0 +1,106 @@
+"""Places geocoded: each resolution path on invented sentences, entity keys, and the sample's
+hand-annotated places on real spaCy output."""
+
+from __future__ import annotations
+
+import pytest
+
+from newskit.entities import Mention
+from newskit.entity_keys import entity_key, mention_keys, name_key
+from newskit.places import gazetteer, resolve_mentions_to_places, resolve_places, site_country
+from tests.beyond_sample import ANNOTATIONS, sample_extras
+
+
+def places_of(body: str, *names: str, label: str = "GPE", domain: str | None = None):
+    mentions, pos = [], 0
+    for name in names:
+        at = body.index(name, pos)
+        mentions.append(Mention(at, at + len(name), name, label, name))
+        pos = at + len(name)
+    return {p.mention if p.feature is None else (p.mention, p.feature.country_code): p for p in resolve_places(mentions, body, domain)}
+
+
+def resolved(places, name: str):
+    return next((p.feature.name, p.feature.country_code, p.resolved_by) for p in places.values() if p.mention == name and p.feature and p.feature.country_code is not None) if any(p.mention == name and p.feature for p in places.values()) else None
+
+
+def test_unique_names_countries_regions_cities_continents():
+    places = places_of("Germany, Bavaria, Edinburgh and Europe.", "Germany", "Bavaria", "Edinburgh", "Europe")
+    rows = {p.mention: p.row() for p in places.values()}
+    assert rows["Germany"]["geonameid"] == 2921044 and rows["Germany"]["feature_class"] == "A"
+    assert (rows["Bavaria"]["country_code"], rows["Bavaria"]["geonameid"], rows["Bavaria"]["entity_key"]) == ("DE", None, "iso:DE-BY")
+    assert rows["Edinburgh"]["entity_key"] == "geo:2650225" and rows["Edinburgh"]["feature_class"] == "P"
+    assert rows["Edinburgh"]["admin1_code"] == "SCT" and 55.9 < rows["Edinburgh"]["latitude"] < 56.0
+    assert rows["Europe"]["feature_class"] == "L" and rows["Europe"]["country_code"] is None
+    assert {r["resolved_by"] for r in rows.values()} == {"unique name"}
+
+
+def test_ambiguous_town_by_a_region_named_right_after_it():
+    places = places_of("Flooding in Perth, Scotland, and in Perth, Western Australia.", "Perth", "Scotland", "Perth", "Western Australia")
+    by_key = {p.entity_key: p for p in places.values()}
+    assert by_key["geo:2640358"].resolved_by == "region nearby" and by_key["geo:2640358"].feature.country_code == "GB"
+    assert by_key["geo:2063523"].resolved_by == "region nearby" and by_key["geo:2063523"].feature.country_code == "AU"
+
+
+def test_ambiguous_town_by_the_nearest_country_or_region_in_the_article():
+    body = "Rain hit Scotland on Monday. In Perth the river rose. Later, far away, Australia had a heatwave."
+    places = places_of(body, "Scotland", "Perth", "Australia")
+    assert resolved(places, "Perth") == ("Perth", "GB", "region in context")
+    places = places_of("The mayor of Boston met officials from Massachusetts.", "Boston", "Massachusetts")
+    assert resolved(places, "Boston") == ("Boston", "US", "region in context")
+    places = places_of("Talks in Cambridge ended. Britain and Canada signed.", "Cambridge", "Britain", "Canada")
+    assert resolved(places, "Cambridge")[1:] in {("GB", "country in context"), ("CA", "country in context")}
+
+
+def test_site_country_from_the_domain():
+    assert site_country("news.example.co.uk") == "GB" and site_country("zeitung.de") == "DE"
+    assert site_country("startup.io") is None and site_country("northwire.example") is None and site_country(None) is None
+    places = places_of("A new bridge in Cambridge opened.", "Cambridge", domain="cambridge-news.co.uk")
+    assert resolved(places, "Cambridge") == ("Cambridge", "GB", "site country")
+
+
+def test_country_name_city_over_region_region_over_town_largest_population():
+    assert resolved(places_of("Singapore grew.", "Singapore"), "Singapore") == ("Singapore", "SG", "country name")
+    assert resolved(places_of("New York voted.", "New York"), "New York") == ("New York City", "US", "city over region")
+    assert resolved(places_of("Oregon voted.", "Oregon"), "Oregon") == ("Oregon", "US", "region over town")
+    assert resolved(places_of("Frankfurt traded.", "Frankfurt"), "Frankfurt") == ("Frankfurt am Main", "DE", "unique name")
+    assert resolved(places_of("Trade in Birmingham grew.", "Birmingham"), "Birmingham") == ("Birmingham", "GB", "largest population")
+    assert resolved(places_of("Exporters in the states of Washington and Idaho.", "Washington", "Idaho"), "Washington") == ("Washington", "US", "region named")
+
+
+def test_too_ambiguous_or_unknown_names_stay_unresolved():
+    places = places_of("Richmond and the Lenn Valley.", "Richmond", "Lenn Valley")
+    for p in places.values():
+        assert p.feature is None and p.resolved_by is None
+        assert set(p.row()) >= {"geonameid", "latitude", "longitude", "country_code"}
+        assert all(p.row()[c] is None for c in ("geonameid", "name", "latitude", "longitude", "population", "resolved_by"))
+    assert {p.entity_key for p in places.values()} == {"GPE:richmond", "GPE:lenn valley"}
+
+
+def test_entity_keys_are_stable_across_spellings_and_articles():
+    assert name_key("Zoë  Müller") == name_key("zoe muller") == "zoe muller"
+    assert entity_key("PERSON", "Mara Lindqvist") == "PERSON:mara lindqvist"
+    feature = gazetteer().candidates("London")[0][1]
+    assert entity_key("GPE", "London", feature) == f"geo:{feature.geonameid}"
+    body = "Mara Lindqvist flew to Munich."
+    mentions = [Mention(0, 14, "Mara Lindqvist", "PERSON", "Mara Lindqvist"), Mention(23, 29, "Munich", "GPE", "Munich")]
+    assert mention_keys(mentions, resolve_mentions_to_places(mentions, body)) == ["PERSON:mara lindqvist", "geo:2867714"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(ANNOTATIONS))
+def test_sample_places_as_annotated(path: str):
+    ids, _, extras = sample_extras()
+    got = [r for r in extras.places.to_pylist() if r["article_id"] == ids[path]]
+    want = ANNOTATIONS[path]["places"]
+    fields = list(want[0])
+    assert [{k: r[k] for k in fields} for r in got] == want
+
+
+@pytest.mark.slow
+def test_sample_entity_keys_follow_the_places():
+    ids, _, extras = sample_extras()
+    keys = set(extras.entity_keys.to_pylist())
+    assert None not in keys
+    place_keys = {r["entity_key"] for r in extras.places.to_pylist()}
+    assert place_keys <= keys and "PERSON:morag kinnear" in keys
