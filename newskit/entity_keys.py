@@ -82,7 +82,7 @@ class Extras:
     entity_keys: pa.Array  # one key per row of the entities table, in its order
 
 
-class _KeepDocs:
+class KeepDocs:
     """A spaCy pipeline whose `pipe` also keeps each article's paragraph Docs and offsets."""
 
     def __init__(self, nlp):
@@ -101,13 +101,19 @@ def annotate_extras(nlp, articles: Sequence, domains: Sequence[str | None] | Non
     same parse (each paragraph is parsed once): (NlpResult, Extras). `domains`: each article's
     site domain (for the site's country), in the order of `articles`."""
     from newskit.nlp import annotate
+
+    articles = list(articles)
+    keeper = KeepDocs(nlp)
+    result = annotate(keeper, articles, batch_size=batch_size)
+    return result, extras_of(articles, keeper.docs, result.entities, domains)
+
+
+def extras_of(articles: Sequence, docs: dict[int, list[tuple[object, int]]], entities: pa.Table, domains: Sequence[str | None] | None = None) -> Extras:
+    """Quotations, places and entity keys of articles whose paragraphs are parsed (`docs`: article
+    index -> [(Doc, offset into the body)]) and whose entities `annotate` found."""
     from newskit.places import resolve_mentions_to_places, resolve_places
     from newskit.quotes import find_quotes
 
-    articles = list(articles)
-    keeper = _KeepDocs(nlp)
-    result = annotate(keeper, articles, batch_size=batch_size)
-    entities = result.entities
     columns = {name: entities.column(name).to_pylist() for name in ("article_id", "char_start", "char_end", "text", "label", "canonical")}
     by_article: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
     for row, (aid, start, end, text, label, canonical) in enumerate(zip(*columns.values())):
@@ -125,8 +131,7 @@ def annotate_extras(nlp, articles: Sequence, domains: Sequence[str | None] | Non
         for place in resolve_places(mentions, article.body, domain, resolved):
             for name, value in {"article_id": article.article_id, **place.row()}.items():
                 places[name].append(value)
-        for q in find_quotes(article.body, article.sentences, keeper.docs.get(index, []), mentions):
+        for q in find_quotes(article.body, article.sentences, docs.get(index, []), mentions):
             for name, value in {"article_id": article.article_id, **q.__dict__}.items():
                 quotes[name].append(value)
-    extras = Extras(pa.table(quotes, schema=QUOTE_SCHEMA), pa.table(places, schema=PLACE_SCHEMA), pa.array(keys, pa.string()))
-    return result, extras
+    return Extras(pa.table(quotes, schema=QUOTE_SCHEMA), pa.table(places, schema=PLACE_SCHEMA), pa.array(keys, pa.string()))

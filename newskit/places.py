@@ -20,7 +20,9 @@ article, the nearest first ("region in context", "country in context"); the site
 its top-level domain ("site country"); a country over towns of its name ("country name"); a
 city over its own region of the same name ("city over region"); a region over small towns
 elsewhere ("region over town"); a population at least `DOMINANT_POPULATION` times the next
-("largest population", only when every candidate's population is known). Anything else stays unresolved: every geocoded column NULL.
+("largest population", only when every candidate's population is known). A town of fewer than 50,000 people found by its unique name in a country the article never names,
+while it names others, stays unresolved (a smaller namesake is likelier). Anything else stays
+unresolved: every geocoded column NULL.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import importlib.util
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,8 +45,9 @@ DOMINANT_POPULATION = 5  # the largest candidate must have this many times the n
 # Cities this big are also found by their other Latin-script names ("Frankfurt", "New York");
 # smaller ones only by their own name (alternate names of small towns make many false matches).
 ALTERNATE_NAME_POPULATION = 100_000
-REGION_RADIUS_KM = 250
-TOWN_POPULATION = 100_000  # a region's name wins over towns smaller than this elsewhere  # a city this close to a region's point (same country) is in it
+REGION_RADIUS_KM = 250  # a city this close to a region's point (same country) is in it
+TOWN_POPULATION = 100_000  # a region's name wins over towns smaller than this elsewhere
+SMALL_TOWN_POPULATION = 50_000  # see _foreign_small_town
 # Country-code domains used by sites anywhere in the world, which say nothing of a site's country.
 GENERIC_CC_TLDS = frozenset("io co tv me ai fm ly gg to cc ws la am gl sh ac nu tk ml ga cf gq cx".split())
 _UK = {"uk": "GB"}
@@ -160,8 +163,10 @@ def gazetteer() -> Gazetteer:
                 admin1_code=suffix if country_code in lettered and (country_code, suffix) in admin1_codes else None, region_code=code,
             )  # fmt: skip
             regions_by_code[code] = feature
-            for name in {region["name"], *_english_names(region.get("localOtherName"))}:
-                add(by_name, name, feature)
+            add(by_name, region["name"], feature)
+            for name in _english_names(region.get("localOtherName")):
+                if not any(f.kind == "country" for f in by_name.get(name_key(name), [])):
+                    add(by_name, name, feature)  # not "Taiwan" for CN-TW
     for subdivision in pycountry.subdivisions:  # pycountry's spelling where it differs
         if subdivision.parent_code is None and subdivision.code in regions_by_code:
             add(by_name, subdivision.name, regions_by_code[subdivision.code])
@@ -265,15 +270,24 @@ def _kind_named(group: _Group, at: int, body: str) -> str | None:
     return None
 
 
-def _choose(group: _Group, at: int, nearby: list[Feature], clues: list[_Clue], site: str | None, body: str = "") -> tuple[Feature | None, str | None]:
+@dataclass(frozen=True)
+class _Nearby:
+    """The countries and regions a place named right after a mention may be; `pure`: that place
+    is no big city too ("Western Australia", "Oregon"; not "Paris")."""
+
+    features: list[Feature]
+    pure: bool
+
+
+def _choose(group: _Group, at: int, nearby: _Nearby, clues: list[_Clue], site: str | None, body: str = "") -> tuple[Feature | None, str | None]:
     """The feature a name refers to and how it was chosen (see the module docstring), or (None,
     None). `at`: where the mentions being resolved start; `nearby`: places named right after them."""
-    if _unique(group) and not nearby:
+    if _unique(group) and not nearby.features:
         return group.names[0], "unique name"
     candidates = group.names or group.alternates
     if not candidates:
         return None, None
-    pool = group.names + [a for a in group.alternates if a not in group.names]
+    pool = _pool(group)
     kind = _kind_named(group, at, body)
     if kind is not None:
         kept = [f for f in pool if f.kind == kind]
@@ -282,17 +296,24 @@ def _choose(group: _Group, at: int, nearby: list[Feature], clues: list[_Clue], s
         if len(kept) == 1:
             return kept[0], f"{kind} named"  # "the state of Washington", "the city of Perth"
         pool = kept or pool
+    if nearby and not any(_within(pool, place, qualifier=True) for place in nearby.features):
+        if nearby.pure:
+            return None, None  # "Palm Beach, Florida" when the only Palm Beach here is in Australia
+        nearby = _Nearby([], False)  # "London, Paris": a list, not a qualifier
     nearest = sorted(clues, key=lambda c: abs(c.at - at))
     steps = [
-        ("country nearby", [f for f in nearby if f.kind == "country"]),
-        ("region nearby", [f for f in nearby if f.kind == "region"]),
+        ("country nearby", [f for f in nearby.features if f.kind == "country"]),
+        ("region nearby", [f for f in nearby.features if f.kind == "region"]),
         ("region in context", [c.feature for c in nearest if c.feature.kind == "region"]),
         ("country in context", [c.feature for c in nearest if c.feature.kind == "country"]),
         ("site country", [gazetteer().countries[site]] if site else []),
     ]
+    largest = max((f.population or 0 for f in pool if f.kind == "city"), default=0)
     for reason, context in steps:
         for place in context:  # the nearest first: "Perth" near "Scotland", not "Western Australia"
             kept = _within(pool, place, qualifier=reason.endswith("nearby"))
+            if len(kept) == 1 and reason in ("country in context", "site country") and kept[0].kind == "city" and (kept[0].population or 0) * DOMINANT_POPULATION < largest:
+                break  # a country named anywhere is no reason for Vienna, Virginia over Vienna
             if len(kept) == 1:
                 return kept[0], reason
             if kept:
@@ -307,13 +328,13 @@ def _choose(group: _Group, at: int, nearby: list[Feature], clues: list[_Clue], s
     if len(countries_named) == 1:
         return countries_named[0], "country name"
     regions_named = [f for f in pool if f.kind == "region"]
-    if len(regions_named) == 1:
+    if regions_named:
         cities = [f for f in pool if f.kind == "city"]
-        inside = [f for f in cities if _in_region(f, regions_named[0])]
+        inside = [f for f in cities if any(_in_region(f, r) for r in regions_named)]
         others = [f for f in cities if f not in inside]
         if len(inside) == 1 and all((f.population or 0) * DOMINANT_POPULATION <= (inside[0].population or 0) for f in others):
-            return inside[0], "city over region"  # "New York", "Zurich", "Tokyo"
-        if cities and not inside and all((f.population or 0) < TOWN_POPULATION for f in cities):
+            return inside[0], "city over region"  # "New York", "Zurich", "Tokyo", "Kyiv"
+        if len(regions_named) == 1 and cities and not inside and all((f.population or 0) < TOWN_POPULATION for f in cities):
             return regions_named[0], "region over town"  # "Oregon" (not Oregon, Ohio)
     if any(f.population is None for f in named):
         return None, None  # a region's size is unknown: no population contest
@@ -321,6 +342,14 @@ def _choose(group: _Group, at: int, nearby: list[Feature], clues: list[_Clue], s
     if len(ranked) >= 2 and (ranked[0].population or 0) >= DOMINANT_POPULATION * max(ranked[1].population or 0, 1):
         return ranked[0], "largest population"
     return None, None
+
+
+def _pool(group: _Group) -> list[Feature]:
+    """The candidates: features of that name, and cities known by it as another name when no city
+    has it as its own ("New York" state and New York City; not Anantnag for "Islamabad")."""
+    if any(f.kind == "city" for f in group.names):
+        return list(group.names)
+    return group.names + [a for a in group.alternates if a not in group.names]
 
 
 def _unique(group: _Group) -> bool:
@@ -367,31 +396,48 @@ def resolve_mentions_to_places(mentions: Sequence[Mention], body: str, domain: s
     for group in groups.values():
         if _unique(group):
             feature = group.names[0]
-            country = g.countries.get(feature.country_code) if feature.kind in ("city", "region") else None
+            # a small town's country is no clue: it may be a namesake itself ("Palm Beach")
+            big = feature.kind == "region" or (feature.kind == "city" and (feature.population or 0) >= SMALL_TOWN_POPULATION)
+            country = g.countries.get(feature.country_code) if big else None
             for m in group.mentions:
                 clues += [_Clue(f, m.start) for f in (feature, country) if f is not None and f.kind in ("country", "region")]
     out: dict[Mention, tuple[str, str, Feature | None, str | None]] = {}
+    countries_named = {c.feature.country_code for c in clues}
     for group in groups.values():
         plain = []
         for m in group.mentions:
-            nearby = _nearby(m, groups, body)
-            if nearby:
+            nearby = _nearby(m, group, groups, body)
+            if nearby.features:
                 feature, reason = _choose(group, m.start, nearby, clues, site, body)
                 out[m] = (group.label, group.canonical, feature, reason)
             else:
                 plain.append(m)
         if plain:
-            feature, reason = _choose(group, plain[0].start, [], clues, site, body)
+            feature, reason = _choose(group, plain[0].start, _Nearby([], False), clues, site, body)
+            if reason == "unique name" and _foreign_small_town(feature, countries_named):
+                feature, reason = None, None
             out.update({m: (group.label, group.canonical, feature, reason) for m in plain})
     return out
 
 
-def _nearby(m: Mention, groups: dict[tuple[str, str], _Group], body: str) -> list[Feature]:
-    """The countries and regions a place named right after the mention may be ("Perth,
-    Scotland", "Paris, Texas", "Perth (Western Australia)")."""
-    if not body.startswith((", ", " ("), m.end):
-        return []
+def _foreign_small_town(feature: Feature, countries: set[str | None]) -> bool:
+    """A town of fewer than `SMALL_TOWN_POPULATION` people, the only one of its name here, in a
+    country the article never names while it names others: more likely a smaller namesake the
+    gazetteer does not hold ("Palm Beach" in a story about Florida) than that town."""
+    return feature.kind == "city" and (feature.population or 0) < SMALL_TOWN_POPULATION and bool(countries) and feature.country_code not in countries
+
+
+def _nearby(m: Mention, group: _Group, groups: dict[tuple[str, str], _Group], body: str) -> _Nearby:
+    """The place named right after a town's mention ("Perth, Scotland", "Paris, Texas", "Perth
+    (Western Australia)"); none for a country or a name no town has ("Ghana, Nigeria")."""
+    none = _Nearby([], False)
+    if not body.startswith((", ", " ("), m.end) or not any(f.kind == "city" for f in _pool(group)):
+        return none
+    if any(f.kind == "country" for f in group.names):
+        return none
     for other in groups.values():
-        if any(0 < o.start - m.end <= 2 for o in other.mentions):
-            return [f for f in other.names if f.kind in ("country", "region")]
-    return []
+        if other is not group and any(0 < o.start - m.end <= 2 for o in other.mentions):
+            features = [f for f in other.names if f.kind in ("country", "region")]
+            big_city = any(f.kind == "city" and (f.population or 0) >= TOWN_POPULATION for f in other.names)
+            return _Nearby(features, bool(features) and not big_city)
+    return none

@@ -10,7 +10,7 @@ mentions) and returns one `Quote` per quotation:
 - reported: "X said (that) ...", "..., X said", "X told reporters ...", "according to X, ...".
 The speaker is the subject of a speech verb (`SPEECH_VERBS`) as written; `speaker_canonical` is
 the article's canonical name for it: the entity a name belongs to, the nearest preceding person
-for "he"/"she", the person the article introduced with a role ("the minister") and the nearest
+of that gender for "he"/"she", the person the article introduced with a role ("the minister") and the nearest
 preceding organisation of that kind ("the ministry said"); NULL when nothing matches.
 
 `text` is the quoted words only; `char_start`/`char_end` span the quotation in the body from its
@@ -25,6 +25,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import LEMMA
@@ -93,7 +94,6 @@ class _Piece:
 @dataclass
 class _Draft:
     pieces: list[_Piece]
-    speaker_token: object = None
     cue_token: object = None
     speaker: str | None = None
     canonical: str | None = None
@@ -298,8 +298,7 @@ def _resolve_speaker(subject, tokens: _Tokens, ctx: _Context) -> tuple[str, str 
         if head not in SPEAKER_PRONOUNS:
             return None
         if head in _PERSON_PRONOUNS:
-            person = ctx.preceding(start, lambda m: m.label == "PERSON")
-            return written, person.canonical if person else None
+            return written, _person_for_pronoun(head, start, ctx)
         return written, None
     lemma = subject.lemma_.lower()
     if lemma in ROLE_WORDS or head in ROLE_WORDS:
@@ -311,6 +310,49 @@ def _resolve_speaker(subject, tokens: _Tokens, ctx: _Context) -> tuple[str, str 
     if subject.pos_ == "PROPN":
         return written, written
     return None
+
+
+def _person_for_pronoun(pronoun: str, before: int, ctx: _Context) -> str | None:
+    """The nearest preceding person of the pronoun's gender by given name ("she" skips "Alan
+    Dershowitz"); a person whose given name says nothing matches either pronoun."""
+    wanted = "f" if pronoun == "she" else "m"
+
+    def matches(m: Mention) -> bool:
+        return m.label == "PERSON" and given_name_gender((m.canonical or m.text).split()[0]) in (wanted, None)
+
+    person = ctx.preceding(before, matches)
+    return (person.canonical or person.text) if person else None
+
+
+@lru_cache(maxsize=1)
+def _given_name_genders() -> dict[str, str]:
+    """Given name -> "m" or "f", from Faker's person providers of every locale: the gender the
+    name has in at least three times as many locales as the other."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person_providers
+
+    counts: dict[str, list[int]] = {}
+    for locale in pkgutil.iter_modules(person_providers.__path__):
+        provider = importlib.import_module(f"{person_providers.__name__}.{locale.name}").Provider
+        for index, attribute in enumerate(("first_names_male", "first_names_female")):
+            values = getattr(provider, attribute, ())
+            for name in set(values) if isinstance(values, (list, tuple, set, frozenset, dict)) else ():
+                if isinstance(name, str):
+                    counts.setdefault(name, [0, 0])[index] += 1
+    genders = {}
+    for name, (male, female) in counts.items():
+        if male >= 3 * female and male:
+            genders[name] = "m"
+        elif female >= 3 * male and female:
+            genders[name] = "f"
+    return genders
+
+
+def given_name_gender(name: str) -> str | None:
+    """"m", "f" or None (unknown or used for both) for a given name."""
+    return _given_name_genders().get(name)
 
 
 def _person_with_role(role: str, before: int, ctx: _Context) -> str | None:
@@ -355,7 +397,6 @@ def _attribute(draft: _Draft, region: tuple[int, int], tokens: _Tokens, ctx: _Co
     if subject is not None:
         resolved = _resolve_speaker(subject, tokens, ctx)
         if resolved is not None:
-            draft.speaker_token = subject
             draft.speaker, draft.canonical = resolved
     if draft.speaker is None:  # the parse found no subject: a name right after or before the verb
         at = tokens.offset_of(cue)
@@ -543,7 +584,7 @@ def _said_that(verb, offset: int, tokens: _Tokens, ctx: _Context) -> _Draft | No
     if not span or span[0].i <= verb.i <= span[-1].i:
         return None
     start, end = _span_chars(span, offset)
-    return _Draft(pieces=[], speaker_token=subject, cue_token=verb, speaker=resolved[0], canonical=resolved[1],
+    return _Draft(pieces=[], cue_token=verb, speaker=resolved[0], canonical=resolved[1],
                   cue=verb.text, kind="reported", start=start, end=end)  # fmt: skip
 
 
@@ -554,7 +595,6 @@ def _according_to(token, offset: int, sentence: tuple[int, int], tokens: _Tokens
         return None
     resolved = _resolve_speaker(source, tokens, ctx)
     phrase_start, phrase_end = _span_chars([token, *source.subtree], offset)
-    phrase_start = offset + token.idx
     words = [t for t in tokens.within(*sentence) if not (phrase_start <= tokens.offset_of(t) < phrase_end)]
     before = _trim([t for t in words if tokens.offset_of(t) < phrase_start])
     after = _trim([t for t in words if tokens.offset_of(t) >= phrase_end])
@@ -562,5 +602,5 @@ def _according_to(token, offset: int, sentence: tuple[int, int], tokens: _Tokens
     if not span or resolved is None:
         return None
     start, end = _span_chars(span, tokens.offset_of(span[0]) - span[0].idx)
-    return _Draft(pieces=[], speaker_token=source, cue_token=token, speaker=resolved[0], canonical=resolved[1],
+    return _Draft(pieces=[], cue_token=token, speaker=resolved[0], canonical=resolved[1],
                   cue=ctx.body[phrase_start : offset + to.idx + len(to)], kind="reported", start=start, end=end)  # fmt: skip

@@ -104,3 +104,22 @@ def test_sample_entity_keys_follow_the_places():
     assert None not in keys
     place_keys = {r["entity_key"] for r in extras.places.to_pylist()}
     assert place_keys <= keys and "PERSON:morag kinnear" in keys
+
+
+def test_a_list_of_places_is_no_qualifier_and_a_contradicting_qualifier_leaves_the_town_unresolved():
+    places = places_of("Envoys from Ghana, Nigeria and Rwanda met.", "Ghana", "Nigeria", "Rwanda")
+    assert {p.feature.country_code for p in places.values()} == {"GH", "NG", "RW"}
+    # the only Palm Beach of 15,000 people or more is in Australia
+    assert resolved(places_of("A house in Palm Beach, Florida, was sold.", "Palm Beach", "Florida"), "Palm Beach") is None
+
+
+def test_a_small_foreign_namesake_and_a_country_named_anywhere_do_not_pick_small_towns():
+    body = "He lived in the United States, in a house in Palm Beach in Florida."
+    assert resolved(places_of(body, "United States", "Palm Beach", "Florida"), "Palm Beach") is None
+    body = "The United States envoy flew to Vienna for talks."
+    assert resolved(places_of(body, "United States", "Vienna"), "Vienna")[:2] == ("Vienna", "AT")
+
+
+def test_other_names_of_big_cities_only_where_no_town_has_the_name():
+    assert resolved(places_of("Talks in Islamabad.", "Islamabad"), "Islamabad")[:2] == ("Islamabad", "PK")
+    assert resolved(places_of("Taiwan and China.", "Taiwan", "China"), "Taiwan") == ("Taiwan", "TW", "unique name")

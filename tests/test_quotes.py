@@ -116,3 +116,12 @@ def test_sample_quotations_as_annotated(path: str):
     for r in got:
         if "\n\n" not in r["text"] and "”" not in body[r["char_start"] : r["char_end"]]:
             assert body[r["char_start"] : r["char_end"]] == r["text"]
+
+
+def test_pronoun_takes_the_nearest_person_of_its_gender():
+    _, quotes = quotes_of(
+        "Maria Lindqvist met Thomas Berger at the port.",
+        "“The ships will sail again,” she said.",
+        "“Not before May,” he said.",
+    )
+    assert [(q.speaker, q.speaker_canonical) for q in quotes] == [("she", "Maria Lindqvist"), ("he", "Thomas Berger")]
