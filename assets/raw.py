@@ -1,7 +1,7 @@
 """raw_scrapes: every scrape of the day, byte for byte, into the lake. Raw scrapes are facts.
 
 Sources: the landing folder `<NEWS_SCRAPES_DIR>/<day>/`, plus the feeds, sitemaps, URL lists and
-WARC files of the sources file named by NEWS_SOURCES (docs/sources.md). Every HTTP request goes to
+WARC files of the sources file (setting sources_file, NEWS_SOURCES; docs/sources.md). Every HTTP request goes to
 the fetch log `lake/tables/fetch_log/partition_date=<day>/` (loaded into news.fetch_log), written
 even when the step fails.
 
@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from glob import glob as glob_files
 from itertools import chain
 from pathlib import Path
 
@@ -28,11 +27,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from warehouse.lake import ParquetSink, chunked, iter_batches, stage_file, stage_history_glob, table_file, write_table
-from assets.partitions import daily_partitions, partition_day
+from warehouse.lake import ParquetSink, chunked, history_files, iter_batches, stage_file, table_file, write_table
+from warehouse.repair import repair_raw_stage
+from assets.partitions import daily_check, daily_partitions, partition_day
+from newskit.isolation import RecordGuard
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, RawScrape, raw_scrapes_to_arrow
-from newskit.sources_config import SourcesConfig, SourcesConfigError, sources_config_from_env
+from newskit.sources_config import SourcesConfig, SourcesConfigError, load_sources_config
 from newskit.web_sources import FETCH_LOG_SCHEMA, KnownPage, SourceRun, fetch_log_to_arrow, known_pages
 from pipelines.settings import NewsSettings
 
@@ -58,37 +59,42 @@ class RawScrapesConfig(dg.Config):
         default=None, description=f"Only for {FORGET_JOB}: remove these scrapes instead of collecting the day."
     )
 
+LOGGED_REJECTS = {"not_regular_file", "symlink_loop", "unreadable", "not_warc", "internal_error"}
 
-def _read_history(pattern: str, columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
-    """Selected columns of every lake partition matching `pattern` (optionally without `day`)."""
-    if not glob_files(pattern):
+
+def _read_history(files: list[str], columns: str, day: date, include_day: bool, schema: pa.Schema) -> pa.Table:
+    """Selected columns of the given day files of the lake (optionally without `day`)."""
+    if not files:
         return schema.empty_table()
     where = "" if include_day else "WHERE partition_date <> ?"
     con = duckdb.connect()
     try:
         sql = f"SELECT {columns} FROM read_parquet(?, hive_partitioning = false, union_by_name = true) {where}"
-        return con.sql(sql, params=[pattern] + ([] if include_day else [day])).to_arrow_table()
+        return con.sql(sql, params=[files] + ([] if include_day else [day])).to_arrow_table()
     finally:
         con.close()
 
 
 def _known_pages(lake: Path, day: date, refetch: bool) -> dict[str, KnownPage]:
     scrapes = _read_history(
-        stage_history_glob(lake, "raw_scrapes"), "source, source_kind, url, fetched_at, sha256", day, not refetch,
+        history_files(lake, "raw_scrapes"), "source, source_kind, url, fetched_at, sha256", day, not refetch,
         RAW_SCRAPES_SCHEMA,
     )
     log = _read_history(
-        str(lake / "tables" / "fetch_log" / "partition_date=*" / "data.parquet"),
+        history_files(lake, "fetch_log", kind="tables"),
         "url, purpose, status, error, etag, last_modified, fetched_at", day, not refetch, FETCH_LOG_SCHEMA,
     )
     return known_pages(scrapes, log)
 
 
-def _load_sources() -> SourcesConfig | None:
+def _load_sources(settings: NewsSettings) -> SourcesConfig | None:
+    """The sources file of the settings (sources_file, NEWS_SOURCES), or None: the landing folder only."""
+    if settings.sources is None:
+        return None
     try:
-        return sources_config_from_env()
+        return load_sources_config(settings.sources, max_raw_bytes=settings.max_raw_bytes)
     except SourcesConfigError as exc:
-        raise dg.Failure(f"NEWS_SOURCES: {exc}") from exc
+        raise dg.Failure(f"sources_file (NEWS_SOURCES): {exc}") from exc
 
 
 def _from_landing(day: date, source: str, source_kind: str) -> bool:
@@ -174,7 +180,7 @@ def plan_forget(settings: NewsSettings, day: date, request: ForgetScrapes) -> Fo
     forget = scrapes.filter(pa.array(chosen, pa.bool_()))
     if forget.num_rows == 0 and not problems:
         problems.append(f"{day} holds no scrapes: nothing to forget")
-    landed = {s.scrape_id: s.source for s in scan_landing_day(settings.scrapes, day, settings.max_scrape_bytes)} if settings.scrapes.is_dir() else {}
+    landed = {s.scrape_id: s.source for s in scan_landing_day(settings.scrapes, day, settings.limits.max_raw_bytes, RecordGuard("landing"))} if settings.scrapes.is_dir() else {}
     still = sorted(landed[sid] for sid in forget["scrape_id"].to_pylist() if sid in landed)
     if still:
         problems.append(
@@ -245,8 +251,8 @@ def _unseen(batch: pa.RecordBatch | pa.Table, seen: set[str]) -> pa.RecordBatch 
     group_name="ingest",
     output_required=False,
     check_specs=[
-        dg.AssetCheckSpec("scrapes_present", asset="raw_scrapes", description="The day has at least one scrape"),
-        dg.AssetCheckSpec(
+        daily_check("scrapes_present", asset="raw_scrapes", description="The day has at least one scrape"),
+        daily_check(
             "landing_folder_present", asset="raw_scrapes", blocking=True,
             description="A day that holds scrapes from its landing folder still has that folder: a missing or empty "
             "folder fails the run and changes nothing (emptying a day takes forget_scrapes_job)",
@@ -254,7 +260,7 @@ def _unseen(batch: pa.RecordBatch | pa.Table, seen: set[str]) -> pa.RecordBatch 
     ],
 )
 def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, config: RawScrapesConfig):
-    """Add the day's new scrapes from the landing folder and the sources file (NEWS_SOURCES) to those it holds."""
+    """Add the day's new scrapes from the landing folder and the sources file (sources_file) to those it holds."""
     day = partition_day(context)
     if config.forget is not None:
         yield from _forget(context, settings, day, config.forget)
@@ -263,7 +269,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         raise dg.Failure(f"{FORGET_JOB} needs ops.raw_scrapes.config.forget: the day and what to forget; nothing was changed")
     root = settings.scrapes
     folder = root / day.isoformat()
-    sources = _load_sources()
+    sources = _load_sources(settings)
     if not root.is_dir() and sources is None:
         raise dg.Failure(
             f"NEWS_SCRAPES_DIR {root} does not exist. Create it with one sub-folder per day "
@@ -271,7 +277,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         )
     held = day_holdings(settings.lake, day)
     earlier_landing = held.landing_sources
-    landing: Iterator[RawScrape] = scan_landing_day(root, day, settings.max_scrape_bytes) if root.is_dir() else iter(())
+    guard = RecordGuard("landing")
+    landing: Iterator[RawScrape] = scan_landing_day(root, day, settings.limits.max_raw_bytes, guard) if root.is_dir() else iter(())
     first = next(landing, None)
     if first is None and earlier_landing:
         state = "missing" if not folder.is_dir() else "empty"
@@ -292,6 +299,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
     seen: set[str] = set()
     landed: set[str] = set()
     path = stage_file(settings.lake, "raw_scrapes", day)
+    repair_raw_stage(settings.lake, settings.warehouse, day, log=context.log.warning)
     log_path = table_file(settings.lake, "fetch_log", day)
     run = SourceRun(sources, day, known=_known_pages(settings.lake, day, refetch)) if sources else None
     try:
@@ -309,6 +317,8 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
                     new_bytes += scrape.size
                     if scrape.reject_reason:
                         rejected[scrape.reject_reason] += 1
+                        if scrape.reject_reason in LOGGED_REJECTS:
+                            context.log.warning(f"{scrape.source}: {scrape.reject_detail} ({scrape.reject_reason})")
                 context.log.info(f"{sink.rows} scrapes for {day} ({sink.rows - kept} new)")
     finally:
         if run is not None:
@@ -330,6 +340,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         "new_by_content_type": dict(kinds),
         "new_rejected_at_source": dict(rejected),
         "day_folder": dg.MetadataValue.path(str(folder)),
+        **guard.metadata(),
         "lake_file": dg.MetadataValue.path(str(path)),
     }
     if gone:

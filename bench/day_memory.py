@@ -32,9 +32,10 @@ def paragraph(rng: random.Random, n: int) -> str:
     return f"{' '.join(words)}, officials said on Monday after {rng.randint(2, 900)} people met."
 
 
-def write_day(root: Path, pages: int, seed: int = 7) -> None:
+def write_day(root: Path, pages: int, seed: int = 7, day: str = DAY) -> None:
     rng = random.Random(seed)
-    day = root / DAY
+    date_line = f"date {day}\n"
+    day = root / day
     (day / "site.example").mkdir(parents=True)
     with (day / "feed.jsonl").open("w") as feed:
         for i in range(pages):
@@ -45,7 +46,7 @@ def write_day(root: Path, pages: int, seed: int = 7) -> None:
                 (day / f"page{i}.html").write_text(
                     f"<html><head><title>Story {i}</title></head><body><article><h1>Story {i}</h1>{body}</article></body></html>")
             elif kind == 1:
-                (day / "site.example" / f"story{i}.txt").write_text("date 2026-05-05\n" + "\n\n".join(paras))
+                (day / "site.example" / f"story{i}.txt").write_text(date_line + "\n\n".join(paras))
             else:
                 feed.write(json.dumps({"url": f"https://wire.example/{i}", "text": "\n\n".join(paras)}) + "\n")
 

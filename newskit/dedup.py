@@ -29,21 +29,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-DUPLICATE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("duplicate_of", pa.string()),
-        ("method", pa.string()),
-        ("similarity", pa.float64()),
-    ]
-)
-SIGNATURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("body_hash", pa.string()),
-        ("minhash", pa.binary()),  # num_perm little-endian uint32 values; NULL when too short
-    ]
-)
+from warehouse.contract import arrow_schema
+
+DUPLICATE_SCHEMA = arrow_schema("duplicates", exclude=("partition_date",))
+SIGNATURE_SCHEMA = arrow_schema("article_signatures", exclude=("partition_date",))
 
 
 @dataclass(frozen=True)
@@ -107,8 +96,11 @@ def canonical_url_key(url: str | None) -> str | None:
     """Scheme, `www.`, fragment, tracking parameters and a trailing slash ignored; None for a site root."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:  # 'http://[::1': not a URL a version can be keyed on
+        return None
     path = parts.path.rstrip("/")
     if not host or not path:
         return None
@@ -124,7 +116,10 @@ def version_key(canonical_url: str | None, url: str | None, source: str | None =
     key = canonical_url_key(canonical_url or url)
     if key is None:
         return None if canonical_url or url or not source else f"source {source}"
-    host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
+    try:
+        host = (urlsplit(url or canonical_url or "").hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        host = ""
     return f"{host} {key}"
 
 

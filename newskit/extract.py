@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import version
 
 import py3langid
 import trafilatura
@@ -19,25 +18,18 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
-from newskit import RULES_VERSION
+from newskit import EXTRACTOR_VERSION
 from newskit.blocks import Block, BlockKind
 from newskit.boilerplate import boilerplate_reason, is_plea
 from newskit.captions import figure_captions, gallery_caption, split_credit
 from newskit.clean import clean_blocks
 from newskit.continuation import continued_body
+from newskit.limits import DEFAULT_LIMITS
 from newskit.links import Anchors, drop_teaser_runs, is_teaser_list
 from newskit.normalise import fold_for_hash
-from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, parse_datetime, text_metadata
+from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, names_only_line, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
-
-EXTRACTOR_VERSION = ";".join(
-    [f"newskit-rules={RULES_VERSION}"] + [f"{pkg}={version(pkg)}" for pkg in ("trafilatura", "lxml", "htmldate", "ftfy", "py3langid")]
-)
-"""Stamped on every article: a change of our rules or of an extraction package changes it."""
-
-MAX_HTML_CHARS = 3_000_000
-"""trafilatura has no time limit of its own; larger pages are cut before extraction."""
 
 # output_format "txt": bare_extraction then skips its own text rendering, we render per element
 _TRAFILATURA_OPTIONS = dict(include_comments=False, output_format="txt")
@@ -62,8 +54,9 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(text[:3000])[0] if len(text.split()) >= 5 else None
 
 
-def _load_tree(html: str | bytes) -> HtmlElement | None:
-    return trafilatura.load_html(html[:MAX_HTML_CHARS])
+def _load_tree(html: str | bytes, max_chars: int = DEFAULT_LIMITS.max_extract_chars) -> HtmlElement | None:
+    """The parsed page; trafilatura has no time limit of its own, so a longer page is cut first."""
+    return trafilatura.load_html(html[:max_chars])
 
 
 @dataclass
@@ -116,6 +109,12 @@ def _without_standfirst(blocks: list[Block], description: str | None) -> list[Bl
     return [b for b in blocks if not (b.tag == "head" and fold_for_hash(b.text) == standfirst)]
 
 
+def _without_headings(blocks: list[Block], texts: list[str]) -> list[Block]:
+    """Drop headings equal to one of `texts` (the page's headlines)."""
+    folded = {fold_for_hash(t) for t in texts}
+    return [b for b in blocks if not (b.tag == "head" and fold_for_hash(b.text) in folded)]
+
+
 def _caption_blocks(tree: HtmlElement) -> list[Block]:
     blocks: list[Block] = []
     for caption, credit in figure_captions(tree):
@@ -126,18 +125,52 @@ def _caption_blocks(tree: HtmlElement) -> list[Block]:
     return blocks
 
 
-def extract_html(html: str | bytes, url: str | None = None) -> Extracted:
+def extract_html(html: str | bytes, url: str | None = None, max_chars: int = DEFAULT_LIMITS.max_extract_chars) -> Extracted:
     """Body blocks, then caption/credit blocks of the page's figures, and metadata with provenance."""
-    tree = _load_tree(html)
+    tree = _load_tree(html, max_chars)
     if tree is None:
         return Extracted()
     meta = html_metadata(tree, url)
     if meta.published_at is None and (found := find_date(tree, url=url, extensive_search=False)):
         meta.published_at, meta.published_at_source = parse_datetime(found), "htmldate"
-    blocks = body_blocks(read_page(tree, url), meta.description) + _caption_blocks(tree)
+    body = _without_headings(body_blocks(read_page(tree, url), meta.description), meta.headlines)
+    if (byline := _leading_byline(tree, body)) is not None:
+        at, names = byline
+        with_byline = html_metadata(tree, url, body_byline=names)
+        if with_byline.authors_source == "body_byline" or {n.casefold() for n in names} <= {a.casefold() for a in meta.authors}:
+            meta.authors, meta.authors_source = with_byline.authors, with_byline.authors_source
+            body = body[:at] + body[at + 1 :]  # a byline, not article text
+    blocks = body + _caption_blocks(tree)
     out = _from_metadata(meta, blocks)
     out.language = out.language or detect_language(" ".join(b.text for b in blocks if b.kind == "body"))
     return out
+
+
+_BYLINE_SEARCH = 4  # body blocks searched for a names-only byline line
+
+
+def _leading_byline(tree: HtmlElement, body: list[Block]) -> tuple[int, list[str]] | None:
+    """(index, names) of a byline among the first body blocks: a paragraph that is all bold
+    (`<p><strong>Mara Lind/Tom Berg</strong></p>`) and only names."""
+    bold: set[str] | None = None
+    for at, block in enumerate(body[:_BYLINE_SEARCH]):
+        names = names_only_line(block.text)
+        if names is not None:
+            bold = _bold_paragraphs(tree) if bold is None else bold
+            if block.text in bold:
+                return at, names
+    return None
+
+
+def _bold_paragraphs(tree: HtmlElement) -> set[str]:
+    """Texts of the page's paragraphs whose every word is inside <strong> or <b>."""
+    found = set()
+    for p in tree.xpath("//p[strong or b]")[:200]:
+        text = " ".join(p.text_content().split())
+        bold = " ".join(" ".join(b.text_content().split()) for b in p if b.tag in ("strong", "b"))
+        if text and text == bold and not (p.text or "").strip():
+            found.add(text)
+    return found
 
 
 def _head_meta(tree: HtmlElement, *names: str) -> str | None:

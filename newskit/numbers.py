@@ -11,11 +11,16 @@ import re
 
 from text_to_num import text2num
 
-# Scale words and the abbreviations news uses after digits ("2.4m", "$1.1bn", "5k").
+# Scale words and the abbreviations news uses after digits ("2.4m", "$1.1bn", "5k"); lakh and
+# crore are the Indian English scales (1 lakh = 100,000; 1 crore = 10 million).
 SCALE_WORDS = {
     "hundred": 1e2,
     "thousand": 1e3,
+    "lakh": 1e5,
+    "lakhs": 1e5,
     "million": 1e6,
+    "crore": 1e7,
+    "crores": 1e7,
     "billion": 1e9,
     "trillion": 1e12,
 }
@@ -29,10 +34,13 @@ SCALE_ABBREVIATIONS = {
     "bln": 1e9,
     "tn": 1e12,
     "trn": 1e12,
+    "tln": 1e12,
 }
+# Abbreviations that are a scale even after a space ("10 bln"); "m", "b", "k" only glued ("5m").
+SPACED_SCALE_ABBREVIATIONS = frozenset({"mn", "mln", "bn", "bln", "tn", "trn", "tln"})
 MULTIPLIERS = {**SCALE_WORDS, "dozen": 12.0}
 
-# Denominators: "two-thirds" = 2 * 1/3, "a quarter" = 1 * 1/4, "half" = 1/2.
+# Denominators: "two-thirds" = 2 * 1/3, "a quarter" = 1 * 1/4, "half" = 1/2, "five ninths".
 FRACTION_WORDS = {
     "half": 2,
     "halves": 2,
@@ -42,6 +50,14 @@ FRACTION_WORDS = {
     "quarters": 4,
     "fifth": 5,
     "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "seventh": 7,
+    "sevenths": 7,
+    "eighth": 8,
+    "eighths": 8,
+    "ninth": 9,
+    "ninths": 9,
     "tenth": 10,
     "tenths": 10,
 }
@@ -67,7 +83,7 @@ ORDINAL_WORDS = {
 VAGUE_WORDS = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "scores"})
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$|^\.\d+$")
-_DIGITS_WITH_SCALE = re.compile(r"^(\d+(?:[.,]\d+)*)(k|m|mn|mln|b|bn|bln|tn|trn)$", re.IGNORECASE)
+_DIGITS_WITH_SCALE = re.compile(r"^(\d+(?:[.,]\d+)*)(k|m|mn|mln|b|bn|bln|tn|trn|tln)$", re.IGNORECASE)
 _SLASH_FRACTION = re.compile(r"^(\d+)/(\d+)$")
 _DIGIT_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2014]+")
@@ -99,53 +115,103 @@ def _spelled_value(words: list[str]) -> float | None:
 def parse_number(text: str) -> float | None:
     """The value of a number phrase, or None when it is not a (definite) number.
 
-    Grammar: mantissa, then an optional "and a half", then multipliers applied right to left
-    ("half a million", "1.2 million", "two dozen"). The mantissa is digits, a spelled run
-    (text2num), "a"/"an" (one) or a fraction ("half", "two-thirds", "a quarter of a").
+    Grammar: groups joined by "and", each smaller than the one before ("one billion and a
+    quarter million"), or a last fraction of the group before ("one million and a half",
+    "two million and three fifths"). A group is a mantissa, an optional fraction ("two-thirds",
+    "a quarter", "one and a half"), then multipliers applied right to left ("half a million",
+    "1.2 million", "two dozen", "25 lakh"). The mantissa is digits (a mixed number "10 1/2"
+    too), a spelled run (text2num), "a"/"an" (one) or a fraction word.
     """
     words = [w.rstrip(".") for w in _WORD_SPLIT.split(text.lower().strip()) if w.rstrip(".")]
     if not words or any(w in VAGUE_WORDS for w in words):
         return None
-    i = 0
-    value: float | None = None
-    first = words[0]
-    if digits_value(first) is not None:
-        value, i = digits_value(first), 1
-    elif first in SPELLED_UNITS or (first in SCALE_WORDS and first != "hundred"):
-        j = 0
-        while j < len(words) and (words[j] in SPELLED_WORDS or (words[j] == "and" and j + 1 < len(words) and words[j + 1] in SPELLED_UNITS)):
-            j += 1
-        # a trailing scale word that text2num would accept is fine; "one and a half" is not spelled
-        value, i = _spelled_value(words[:j]), j
-        if value is None:
+    value, i, scale = _group(words, 0)
+    while value is not None and i < len(words):
+        if words[i] != "and":
             return None
+        fraction, j = _fraction(words, i + 1)
+        if fraction is not None and j == len(words) and scale > 1:
+            return value + fraction * scale
+        more, i, smaller = _group(words, i + 1)
+        if more is None or smaller >= scale:
+            return None
+        value, scale = value + more, smaller
+    return value
+
+
+def _falling_scales(run: list[str]) -> bool:
+    """Whether the scales after an "and" are below those before it ("two million and five
+    thousand", not "four thousand and nine million")."""
+    if "and" not in run:
+        return True
+    k = run.index("and")
+    before = [SCALE_WORDS[w] for w in run[:k] if w in SCALE_WORDS and w != "hundred"]
+    after = [SCALE_WORDS[w] for w in run[k + 1 :] if w in SCALE_WORDS and w != "hundred"]
+    return not (before and after and max(after) >= min(before))
+
+
+def _fraction(words: list[str], i: int) -> tuple[float | None, int]:
+    """'a half', 'one half', 'half', 'a quarter', 'three fifths' at words[i]: (value, end)."""
+    count = 1.0
+    if i < len(words) and words[i] in ("a", "an", "one"):
+        i += 1
+    elif i < len(words) and words[i] in SPELLED_UNITS:
+        count, i = float(SPELLED_UNITS[words[i]]), i + 1
+    if i < len(words) and words[i] in FRACTION_WORDS:
+        return count / FRACTION_WORDS[words[i]], i + 1
+    return None, i
+
+
+def _group(words: list[str], i: int) -> tuple[float | None, int, float]:
+    """(value, end, the product of its multipliers) of one group starting at words[i]."""
+    start = i
+    value: float | None = None
+    run_scale = 1.0
+    first = words[i] if i < len(words) else ""
+    if digits_value(first) is not None:
+        value, i = digits_value(first), i + 1
+        if i < len(words) and _SLASH_FRACTION.match(words[i]) and digits_value(words[i]) < 1:
+            value, i = value + digits_value(words[i]), i + 1  # "10 1/2"
+    elif first in SPELLED_UNITS or (first in SCALE_WORDS and first != "hundred"):
+        j = i
+        while j < len(words) and (words[j] in SPELLED_WORDS or (
+            words[j] == "and" and j + 1 < len(words) and words[j + 1] in SPELLED_UNITS
+            and (j + 2 >= len(words) or words[j + 2] not in FRACTION_WORDS)  # "and three fifths"
+        )):
+            j += 1
+        if not _falling_scales(words[i:j]):
+            return None, i, 1.0  # "four thousand and nine million": no reading is safe
+        value, i = _spelled_value(words[i:j]), j
+        run_scale = SCALE_WORDS.get(words[j - 1], 1.0)  # "one million": "and a half" is of the million
     elif first in ("a", "an"):
-        value, i = 1.0, 1
-    elif first == "several" and len(words) > 1 and words[1] in MULTIPLIERS:
-        value, i = 3.0, 1  # "several hundred": read as three hundred
+        value, i = 1.0, i + 1
+    elif first == "several" and i + 1 < len(words) and words[i + 1] in MULTIPLIERS:
+        value, i = 3.0, i + 1  # "several hundred": read as three hundred
     elif first in FRACTION_WORDS:
-        value, i = 1.0, 0
-    else:
-        return None
+        value = 1.0
+    if value is None:
+        return None, i, 1.0
     # Fractions after the mantissa: "two-thirds", "a quarter", "half".
     if i < len(words) and words[i] in FRACTION_WORDS:
         value = value / FRACTION_WORDS[words[i]]
         i += 1
         while i < len(words) and words[i] in ("a", "an", "of"):  # "half a million", "a quarter of a"
             i += 1
-    if words[i : i + 3] in (["and", "a", "half"], ["and", "one", "half"]):
-        value += 0.5
-        i += 3
-    while i < len(words):
+    elif i < len(words) and words[i] == "and" and run_scale == 1:
+        fraction, j = _fraction(words, i + 1)  # "one and a half", "one and half", "one and a quarter"
+        if fraction is not None and fraction < 1 and (j == len(words) or words[j] in MULTIPLIERS):
+            value, i = value + fraction, j
+    scale = run_scale
+    while i < len(words) and words[i] != "and":
         word = words[i]
         if word in MULTIPLIERS:
-            value *= MULTIPLIERS[word]
-        elif word in SCALE_ABBREVIATIONS and i > 0 and digits_value(words[i - 1]) is not None:
-            value *= SCALE_ABBREVIATIONS[word]
+            factor = MULTIPLIERS[word]
+        elif word in SCALE_ABBREVIATIONS and i > start and digits_value(words[i - 1]) is not None:
+            factor = SCALE_ABBREVIATIONS[word]
         else:
-            return None
-        i += 1
-    return value
+            return None, i, 1.0
+        value, scale, i = value * factor, scale * factor, i + 1
+    return value, i, scale
 
 
 def parse_ordinal(text: str) -> int | None:

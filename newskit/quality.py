@@ -65,6 +65,7 @@ class QualityConfig:
     wall_max_body_chars: int = 1000  # a consent/paywall phrase in a body shorter than this is the wall
     accepted_languages: frozenset[str] = frozenset({"en"})
     min_language_chars: int = 200  # shorter bodies are not language-checked
+    min_language_confidence: float = 0.9  # detection this sure wins over the declared language
     max_boilerplate_ratio_warn: float = 0.60  # removed boilerplate / (boilerplate + body)
     max_boilerplate_ratio: float = 0.90
     text_content_types: tuple[str, ...] = ("text/", "application/json", "application/xhtml", "application/xml")
@@ -117,10 +118,27 @@ def _language_identifier():  # type: ignore[no-untyped-def]
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=64)  # the checks and `article_language` ask about the same body
 def detect_language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability) by py3langid."""
     lang, prob = _language_identifier().classify(text)
     return str(lang), float(prob)
+
+
+def _declared(language: str | None) -> str | None:
+    return (language or "").split("-")[0].lower() or None
+
+
+def article_language(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) -> str | None:
+    """The article's language: the body's when detection is confident (a page that says
+    `<html lang="en">` over isiZulu text is isiZulu), else the declared one."""
+    declared = _declared(facts.language)
+    if len(facts.body) < config.min_language_chars:
+        return declared
+    detected, prob = detect_language(facts.body)
+    if detected != "zxx" and (prob >= config.min_language_confidence or (declared is None and prob >= 0.5)):
+        return detected
+    return declared
 
 
 def _is_text_content_type(content_type: str | None, config: QualityConfig) -> bool:
@@ -166,7 +184,8 @@ def article_issues(facts: ArticleFacts, config: QualityConfig = DEFAULT_CONFIG) 
         report("missing_date", "warn", "no publication date found")
     else:
         published = _as_utc(facts.published_at)
-        if published > _as_utc(facts.fetched_at) + config.future_tolerance:
+        # a difference, not fetched_at + tolerance: that overflows for a fetch time of 9999-12-31
+        if published - _as_utc(facts.fetched_at) > config.future_tolerance:
             report("date_in_future", "warn", f"published {published.isoformat()} after fetch {facts.fetched_at.isoformat()}")
         if published < config.earliest_published:
             report("date_too_old", "warn", f"published {published.isoformat()} before {config.earliest_published.date()}")
@@ -220,13 +239,14 @@ def _text_issues(facts: ArticleFacts, config: QualityConfig, report: Callable[[s
 
     if n >= config.min_language_chars:
         detected, prob = detect_language(body)
-        declared = (facts.language or "").split("-")[0].lower() or None
+        declared = _declared(facts.language)
         if prob < 0.5 or detected == "zxx":  # zxx: no linguistic content
             report("unknown_language", "warn", f"language not identified (best {detected} at {prob:.2f})")
-        elif detected not in config.accepted_languages:
-            report("unexpected_language", "warn", f"body is {detected!r} (p={prob:.2f}), expected {sorted(config.accepted_languages)}")
-        elif declared and declared != detected:
-            report("language_mismatch", "warn", f"declared {declared!r} but body is {detected!r} (p={prob:.2f})")
+        else:
+            if detected not in config.accepted_languages:
+                report("unexpected_language", "warn", f"body is {detected!r} (p={prob:.2f}), expected {sorted(config.accepted_languages)}: the nlp stage's model reads only those")
+            if declared and declared != detected and prob >= config.min_language_confidence:
+                report("language_mismatch", "warn", f"page declares {declared!r} but the body is {detected!r} (p={prob:.2f}); stored as {detected!r}")
 
     if facts.boilerplate_chars > 0:
         ratio = facts.boilerplate_chars / (facts.boilerplate_chars + n)

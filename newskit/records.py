@@ -10,21 +10,63 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+
+from warehouse.contract import arrow_schema
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def site_from_url(url: str | None) -> str | None:
-    """The site of a URL: its host name, lower case, without a leading `www.`."""
+def valid_text(value: str | None) -> str | None:
+    """`value` with lone surrogates (from JSON escapes or undecodable names) replaced: Arrow and
+    DuckDB take only valid UTF-8."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def utc_datetime(value: datetime | None) -> datetime | None:
+    """`value` in UTC (naive taken as UTC); None when UTC would fall outside years 1-9999
+    (`9999-12-31T23:59:59-12:00`): Arrow would store it, but no reader could turn it back into a
+    Python datetime, and the whole batch would fail to load."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def parsable_url(url: str | None) -> str | None:
+    """`url` when the URL parser accepts it, else None (`http://[::1` makes urlsplit raise): what
+    the extractors may be given."""
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        urlsplit(url).port  # noqa: B018 - the port is checked lazily, and raises on 'host:99999'
+    except ValueError:
+        return None
+    return url
+
+
+def site_from_url(url: str | None) -> str | None:
+    """The site of a URL: its host name, lower case, without a leading `www.`; None when the URL
+    does not parse (`http://[::1`)."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None
 
 
@@ -62,24 +104,9 @@ class RawScrape:
         return stable_id("scrape", self.source, self.sha256)
 
 
-RAW_SCRAPES_SCHEMA = pa.schema(
-    [
-        ("scrape_id", pa.string()),
-        ("partition_date", pa.date32()),
-        ("source", pa.string()),
-        ("source_kind", pa.string()),
-        ("url", pa.string()),
-        ("site", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("content_type", pa.string()),
-        ("declared_charset", pa.string()),
-        ("sha256", pa.string()),
-        ("bytes", pa.int64()),
-        ("content", pa.large_binary()),
-        ("reject_reason", pa.string()),
-        ("reject_detail", pa.string()),
-    ]
-)
+RAW_SCRAPES_SCHEMA = arrow_schema("raw_scrapes")
+"""news.raw_scrapes as the raw stage stores it (and the warehouse keeps it: warehouse/repair.py restores
+a damaged raw stage file from it), with the reason a source already knows the scrape cannot become an article."""
 
 
 def raw_scrapes_to_arrow(scrapes: list[RawScrape]) -> pa.Table:

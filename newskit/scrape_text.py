@@ -1,7 +1,9 @@
 """One raw scrape -> extracted article, or the reason it cannot become one.
 
 This is the guard in front of the extractors: empty, binary, undecodable and oversized input is
-turned into a reason code here, so no bad input reaches trafilatura or crashes a run.
+turned into a reason code here, so no bad input reaches trafilatura. An exception inside an
+extractor is not caught here: the stage's `RecordGuard` makes it that scrape's `internal_error`, so
+that a broken extractor counts towards the day's threshold instead of passing as a quiet day.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from dataclasses import dataclass
 
 from newskit.decode import UndecodableError, decode_bytes, looks_binary
 from newskit.extract import Extracted, extract_html, extract_text
-
-# trafilatura has no time limit of its own and takes minutes on pages of many MB
-MAX_EXTRACT_CHARS = 2_000_000
+from newskit.limits import DEFAULT_LIMITS, Limits
+from newskit.records import parsable_url
 
 
 @dataclass
@@ -27,7 +28,9 @@ def _reject(reason: str, detail: str, encoding: str | None = None) -> ScrapeText
     return ScrapeText(None, encoding, reason, detail)
 
 
-def read_scrape(content: bytes, content_type: str, declared_charset: str | None, url: str | None) -> ScrapeText:
+def read_scrape(
+    content: bytes, content_type: str, declared_charset: str | None, url: str | None, limits: Limits = DEFAULT_LIMITS
+) -> ScrapeText:
     if not content.strip():
         return _reject("empty", "the scrape has no content" if not content else "the scrape is only whitespace")
     if looks_binary(content):
@@ -37,13 +40,14 @@ def read_scrape(content: bytes, content_type: str, declared_charset: str | None,
     except UndecodableError as exc:
         return _reject("undecodable", str(exc))
     text = decoded.text
-    if len(text) > MAX_EXTRACT_CHARS:
-        return _reject("too_large", f"{len(text)} characters is over the {MAX_EXTRACT_CHARS}-character extraction cap", decoded.encoding)
+    if len(text) > limits.max_extract_chars:
+        return _reject(
+            "too_large", f"{len(text)} characters is over the {limits.max_extract_chars}-character extraction "
+            f"limit (derived from max_raw_bytes = {limits.max_raw_bytes})", decoded.encoding,
+        )
     is_html = content_type == "text/html" or (
         content_type != "text/plain" and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html"))
     )
-    try:
-        extracted = extract_html(text, url) if is_html else extract_text(text, url)
-    except Exception as exc:  # an extractor bug on one page must not fail the day
-        return _reject("extraction_error", f"{type(exc).__name__}: {exc}"[:500], decoded.encoding)
+    url = parsable_url(url)  # a URL that does not parse is kept in the row, not handed to the extractors
+    extracted = extract_html(text, url, limits.max_extract_chars) if is_html else extract_text(text, url)
     return ScrapeText(extracted, decoded.encoding)

@@ -9,6 +9,7 @@ stays one sentence with its attribution. A paragraph without final stop (a headl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -27,6 +28,7 @@ _CLOSING_DOUBLE = re.compile(r"[\"”]")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 _MAX_QUOTE_CHARS = 600  # beyond this an open quote is treated as unbalanced
+_MAX_WORD_CHARS = 64  # an abbreviation or initialism is shorter than this
 
 
 @dataclass
@@ -37,7 +39,8 @@ class Segmented:
 
 
 def _is_abbreviation(text: str, dot_at: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, dot_at)
+    # the word is looked for in a short window: searching from 0 made long paragraphs quadratic
+    match = _WORD_BEFORE.search(text, max(0, dot_at - _MAX_WORD_CHARS), dot_at)
     if not match:
         return False
     word = match.group(1).rstrip(".").lower()
@@ -46,26 +49,45 @@ def _is_abbreviation(text: str, dot_at: int) -> bool:
     return bool(_INITIALISM.fullmatch(match.group(1) + ".")) and "." in match.group(1)
 
 
-def _inside_quote(text: str, position: int) -> bool:
-    """True when `position` lies inside a curly or straight double quotation closed later in the text."""
-    opened = text.rfind("“", 0, position)
-    if opened != -1 and text.rfind("”", opened, position) == -1:
-        closing = text.find("”", position)
-        return closing != -1 and closing - opened <= _MAX_QUOTE_CHARS
-    if text.count('"', 0, position) % 2 == 1:
-        closing = text.find('"', position)
-        return closing != -1 and closing - text.rfind('"', 0, position) <= _MAX_QUOTE_CHARS
-    return False
+class _Quotes:
+    """Positions of the double quotes of one paragraph, so each lookup is a bisect, not a scan
+    from the start (a scan per candidate made long paragraphs quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.opening = [i for i, c in enumerate(text) if c == "“"] if "“" in text else []
+        self.closing = [i for i, c in enumerate(text) if c == "”"] if "”" in text else []
+        self.straight = [m.start() for m in re.finditer('"', text)]
+
+    @staticmethod
+    def _first_from(positions: list[int], start: int) -> int:
+        i = bisect_left(positions, start)
+        return positions[i] if i < len(positions) else -1
+
+    def inside(self, position: int) -> bool:
+        """True when `position` lies inside a curly or straight double quotation closed later in the text."""
+        i = bisect_left(self.opening, position) - 1
+        if i >= 0:
+            opened = self.opening[i]
+            closed_before = self._first_from(self.closing, opened)
+            if closed_before == -1 or closed_before >= position:
+                closing = self._first_from(self.closing, position)
+                return closing != -1 and closing - opened <= _MAX_QUOTE_CHARS
+        k = bisect_left(self.straight, position)
+        if k % 2 == 1:
+            closing = self._first_from(self.straight, position)
+            return closing != -1 and closing - self.straight[k - 1] <= _MAX_QUOTE_CHARS
+        return False
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of one paragraph; spans are stripped of surrounding whitespace."""
     spans = []
     start = 0
+    quotes = _Quotes(text)
     for match in _CANDIDATE.finditer(text):
         if match.group(1) == "." and _is_abbreviation(text, match.start(1)):
             continue
-        if not _CLOSING_DOUBLE.search(match.group(2)) and _inside_quote(text, match.start(1)):
+        if not _CLOSING_DOUBLE.search(match.group(2)) and quotes.inside(match.start(1)):
             continue
         end = match.start(3)
         if text[start:end].strip():

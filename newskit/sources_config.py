@@ -1,7 +1,7 @@
 """The sources file: which feeds, sitemaps, URL lists and WARC files a day ingests, and how politely.
 
-The file is YAML, named by the environment variable `NEWS_SOURCES` (see docs/sources.md and
-sources.example.yaml). Every mistake is reported as a `SourcesConfigError` that names the file and
+The file is YAML, named by the setting `sources_file` (environment variable `NEWS_SOURCES`; see
+docs/sources.md and sources.example.yaml). Every mistake is reported as a `SourcesConfigError` that names the file and
 the key, so an operator can fix it without reading code.
 """
 
@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-SOURCES_ENV = "NEWS_SOURCES"
+from newskit.limits import DEFAULT_MAX_RAW_BYTES
+
 SOURCE_KINDS = ("feed", "sitemap", "urls", "warc")
 RUN_LEVEL_SETTINGS = frozenset({"allow_private_networks", "refetch"})
 DEFAULT_USER_AGENT = "newskit-news-warehouse/0.1 (polite research crawler; obeys robots.txt)"
@@ -31,7 +32,7 @@ class FetchSettings:
     """How one source is fetched. `defaults:` sets them for all sources; a source may override any."""
 
     rate_limit_per_host: float = 1.0  # requests per second to one host
-    max_bytes: int = 5_000_000  # cap on a (decompressed) response body
+    max_bytes: int = DEFAULT_MAX_RAW_BYTES  # cap on a (decompressed) body: the run's max_raw_bytes or lower
     timeout_s: float = 20.0  # connect/read timeout, and the budget for reading one body
     user_agent: str = DEFAULT_USER_AGENT
     allow_private_networks: bool = False  # loopback/private/link-local targets (tests only); run-level
@@ -141,8 +142,23 @@ def _locations(value: Any, where: str, kind: str, base_dir: Path | None) -> tupl
     return tuple(out)
 
 
-def parse_sources_config(raw: Any, *, path: Path | None = None) -> SourcesConfig:
-    """Validate an already-loaded YAML document; `path` names the file in errors."""
+def _within_raw_limit(settings: FetchSettings, max_raw_bytes: int, where: str) -> None:
+    if settings.max_bytes > max_raw_bytes:
+        raise SourcesConfigError(
+            f"{where}.max_bytes: {settings.max_bytes} is over the run's raw size limit max_raw_bytes = "
+            f"{max_raw_bytes} (NEWS_MAX_RAW_BYTES); a source may only lower it. Raise NEWS_MAX_RAW_BYTES "
+            f"or lower max_bytes"
+        )
+
+
+def parse_sources_config(
+    raw: Any, *, path: Path | None = None, max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES
+) -> SourcesConfig:
+    """Validate an already-loaded YAML document; `path` names the file in errors.
+
+    Every source's `max_bytes` defaults to the run's `max_raw_bytes` (the one raw size limit) and
+    may only lower it.
+    """
     origin = str(path) if path else "<sources>"
     if raw is None:
         raw = {}
@@ -151,7 +167,8 @@ def parse_sources_config(raw: Any, *, path: Path | None = None) -> SourcesConfig
     unknown = set(raw) - {"defaults", "sources"}
     if unknown:
         raise SourcesConfigError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; expected defaults, sources")
-    defaults = _settings(raw.get("defaults") or {}, FetchSettings(), f"{origin}: defaults")
+    defaults = _settings(raw.get("defaults") or {}, FetchSettings(max_bytes=max_raw_bytes), f"{origin}: defaults")
+    _within_raw_limit(defaults, max_raw_bytes, f"{origin}: defaults")
     raw_sources = raw.get("sources") or []
     if not isinstance(raw_sources, list):
         raise SourcesConfigError(f"{origin}: sources must be a list")
@@ -179,11 +196,12 @@ def parse_sources_config(raw: Any, *, path: Path | None = None) -> SourcesConfig
         for key in RUN_LEVEL_SETTINGS & set(overrides):
             raise SourcesConfigError(f"{where}.{key}: can only be set under defaults (it applies to the whole run)")
         settings = _settings(overrides, defaults, where)
+        _within_raw_limit(settings, max_raw_bytes, where)
         sources.append(SourceSpec(name, kind, _locations(item[kind], where, kind, base_dir), settings))
     return SourcesConfig(defaults=defaults, sources=tuple(sources), path=path)
 
 
-def load_sources_config(path: str | os.PathLike[str]) -> SourcesConfig:
+def load_sources_config(path: str | os.PathLike[str], max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES) -> SourcesConfig:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -193,10 +211,4 @@ def load_sources_config(path: str | os.PathLike[str]) -> SourcesConfig:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SourcesConfigError(f"{file}: invalid YAML: {exc}") from exc
-    return parse_sources_config(raw, path=file)
-
-
-def sources_config_from_env(env: Mapping[str, str] | None = None) -> SourcesConfig | None:
-    """The config named by NEWS_SOURCES, or None when the variable is unset or empty."""
-    value = (os.environ if env is None else env).get(SOURCES_ENV, "").strip()
-    return load_sources_config(value) if value else None
+    return parse_sources_config(raw, path=file, max_raw_bytes=max_raw_bytes)

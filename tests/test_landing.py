@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from newskit.landing import scan_landing_day
@@ -99,15 +99,129 @@ def test_broken_symlink_is_recorded_not_dropped(landing: Path):
 
 
 def test_unreadable_file_is_quarantined_and_the_day_goes_on(landing: Path, monkeypatch):
-    real_open = Path.open
+    real_open = os.open
 
-    def failing_open(self, *args, **kwargs):
-        if self.name == "storm.html":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def failing_open(path, *args, **kwargs):
+        if os.fspath(path).endswith("storm.html"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr(os, "open", failing_open)
     scrapes = {s.source: s for s in scan(landing)}
     assert scrapes[f"{DAY}/storm.html"].reject_reason == "unreadable"
     assert "Permission denied" in scrapes[f"{DAY}/storm.html"].reject_detail
     assert scrapes[f"{DAY}/latin1.txt"].reject_reason is None
+
+
+# -- hostile entries: each is one record with a specific reason, and the rest of the day reads on --
+
+
+def _by_source(root: Path, **kw) -> dict:
+    return {s.source: s for s in scan(root, **kw)}
+
+
+def _sparse(path: Path, head: bytes, size: int = 1 << 30) -> None:
+    """`head`, then zeros up to `size` bytes of apparent size: a sparse file costs no disk."""
+    with open(path, "wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+
+
+def test_fifo_and_socket_are_recorded_and_never_opened(landing: Path):
+    import socket
+
+    os.mkfifo(landing / DAY / "pipe.html")  # opening it for reading would block the run forever
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(landing / DAY / "feeds" / "live.jsonl"))
+    try:
+        scrapes = _by_source(landing)
+    finally:
+        server.close()
+    assert scrapes[f"{DAY}/pipe.html"].reject_reason == "not_regular_file"
+    assert "FIFO" in scrapes[f"{DAY}/pipe.html"].reject_detail
+    assert scrapes[f"{DAY}/feeds/live.jsonl"].reject_reason == "not_regular_file"
+    assert "socket" in scrapes[f"{DAY}/feeds/live.jsonl"].reject_detail
+    assert scrapes[f"{DAY}/storm.html"].reject_reason is None
+
+
+def test_symlink_to_a_fifo_inside_the_folder_is_not_opened_either(landing: Path):
+    os.mkfifo(landing / DAY / "pipe")
+    os.symlink(landing / DAY / "pipe", landing / DAY / "pipe-link.txt")
+    scrapes = _by_source(landing)
+    assert scrapes[f"{DAY}/pipe-link.txt"].reject_reason == "not_regular_file"
+
+
+def test_symlink_loops_are_one_record_each(landing: Path):
+    os.symlink("self.html", landing / DAY / "self.html")
+    os.symlink("b.html", landing / DAY / "a.html")
+    os.symlink("a.html", landing / DAY / "b.html")
+    os.symlink(".", landing / DAY / "again")  # a folder that leads back to the day
+    scrapes = _by_source(landing)
+    for name in ("self.html", "a.html", "b.html", "again"):
+        assert scrapes[f"{DAY}/{name}"].reject_reason == "symlink_loop", name
+    assert len([s for s in scrapes if s.endswith("storm.html")]) == 1
+
+
+def test_a_name_that_is_not_utf8_gets_a_stable_escaped_source(landing: Path):
+    name = os.fsencode(landing / DAY) + b"/caf\xe9-\xff.html"
+    with open(name, "wb") as handle:
+        handle.write((landing / DAY / "storm.html").read_bytes())
+    first, second = _by_source(landing), _by_source(landing)
+    source = f"{DAY}/caf\\xe9-\\xff.html"
+    assert first[source].reject_reason is None and first[source].content.startswith(b"<!doctype")
+    assert first[source].scrape_id == second[source].scrape_id
+    source.encode("utf-8")  # a valid string for Arrow and DuckDB
+
+
+def test_hostile_jsonl_lines_each_get_their_own_reason(landing: Path):
+    lines = [
+        "[" * 200_000 + "]" * 200_000,  # RecursionError in the JSON parser
+        json.dumps({"url": "http://[::1", "text": "x"}),  # urlsplit raises
+        json.dumps({"url": "https://a.example/1", "fetched_at": "0001-01-01T00:00:00+14:00", "text": "early"}),
+        json.dumps({"url": "https://a.example/2", "fetched_at": "9999-12-31T23:59:59-12:00", "text": "late"}),
+        '{"url": "https://a.example/\\ud800", "text": "lone surrogate"}',
+        json.dumps({"url": "https://a.example/3", "fetched_at": "2026-02-03T10:00:00+02:00", "text": "fine"}),
+    ]
+    path = landing / DAY / "feeds" / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    scrapes = _by_source(landing)
+    line = lambda n: scrapes[f"{DAY}/feeds/hostile.jsonl:{n}"]  # noqa: E731
+    assert line(1).reject_reason == "invalid_json" and "nested too deeply" in line(1).reject_detail
+    assert line(2).reject_reason is None and line(2).url == "http://[::1" and line(2).site is None
+    for n in (3, 4):  # the time zone would move them out of years 1-9999: the file's own time is used
+        assert line(n).reject_reason is None and line(n).fetched_at == mtime
+    assert line(5).url == "https://a.example/?"
+    assert line(6).fetched_at.isoformat() == "2026-02-03T08:00:00+00:00"
+
+
+def test_a_sparse_jsonl_without_newline_is_one_too_large_line_read_in_blocks(landing: Path):
+    path = landing / DAY / "feeds" / "sparse.jsonl"
+    _sparse(path, b'{"url": "https://a.example/big", "text": "')  # 1 GiB apparent size, no newline
+    with open(path, "ab") as handle:
+        handle.write(b'"}\n' + json.dumps({"url": "https://a.example/next", "text": "after"}).encode() + b"\n")
+    scrapes = _by_source(landing, max_bytes=100_000)
+    big = scrapes[f"{DAY}/feeds/sparse.jsonl:1"]
+    assert big.reject_reason == "too_large" and len(big.content) == 100_000 and big.size == (1 << 30) + 2
+    assert scrapes[f"{DAY}/feeds/sparse.jsonl:2"].content == b"after"
+
+
+def test_a_sparse_file_named_warc_is_one_not_warc_record(landing: Path):
+    _sparse(landing / DAY / "huge.warc", b"")
+    scrapes = _by_source(landing)
+    huge = [s for s in scrapes.values() if s.source.startswith(f"{DAY}/huge.warc")]
+    assert [s.reject_reason for s in huge] == ["not_warc"]
+    assert "00 00 00" in huge[0].reject_detail
+
+
+def test_a_warc_header_followed_by_zeros_is_a_bounded_corrupt_record(landing: Path):
+    _sparse(landing / DAY / "zeros.warc", b"WARC/1.0\r\nWARC-Type: response\r\n")
+    scrapes = [s for s in scan(landing, max_bytes=100_000) if s.source.startswith(f"{DAY}/zeros.warc")]
+    assert [s.reject_reason for s in scrapes] == ["corrupt_record"]
+    assert "rest of the file is not read" in scrapes[0].reject_detail
+
+
+def test_a_file_over_the_raw_limit_keeps_its_first_bytes(landing: Path):
+    _sparse(landing / DAY / "sparse.html", b"<html><body>")
+    huge = _by_source(landing, max_bytes=50_000)[f"{DAY}/sparse.html"]
+    assert huge.reject_reason == "too_large" and len(huge.content) == 50_000 and huge.size == 1 << 30

@@ -148,3 +148,34 @@ def test_an_organisation_with_a_government_is_a_country():
     body = "The vote was close. Norland’s government fell on Monday."
     entities = annotate(load_pipeline(), [NlpInput("g", body, None, [(0, 0, 19), (1, 20, len(body))])]).entities.to_pylist()
     assert [(e["text"], e["label"]) for e in entities] == [("Norland", "GPE")]
+
+
+def entities_of(paragraphs: list[str]) -> list[tuple[str, str, str]]:
+    """(text, label, canonical) of every entity annotate finds in invented paragraphs."""
+    from newskit.segment import segment
+
+    seg = segment(paragraphs)
+    sentences = [(number, start, end) for number, (_, start, end) in enumerate(seg.sentences)]
+    rows = annotate(load_pipeline(), [NlpInput("e", seg.body, None, sentences)]).entities.to_pylist()
+    return [(e["text"], e["label"], e["canonical"]) for e in rows]
+
+
+def test_a_country_that_recalls_an_envoy_is_no_speaker_and_a_dateline_place_is_a_place():
+    found = entities_of(["OSLO, March 3 (Reuters) - Norway recalled its envoy after talks in St. Petersburg collapsed."])
+    assert ("OSLO", "GPE", "Oslo") in found
+    assert ("Norway", "GPE", "Norway") in found
+    assert ("St. Petersburg", "GPE", "St. Petersburg") in found
+
+
+def test_a_person_whose_surname_is_an_organisation_word_stays_a_person():
+    assert ("Margaret Court", "PERSON", "Margaret Court") in entities_of(["Margaret Court said the tournament should go ahead."])
+
+
+def test_clubs_named_after_their_city():
+    found = entities_of(["Leeds beat Carlisle 2-1 on Saturday, and the Lyon squad flew home."])
+    assert {("Leeds", "ORG"), ("Carlisle", "ORG"), ("Lyon", "ORG")} <= {(text, label) for text, label, _ in found}
+
+
+def test_a_country_with_who_stays_a_country():
+    found = entities_of(["Norway, who won the group, will face Sweden in the final."])
+    assert ("Norway", "GPE", "Norway") in found

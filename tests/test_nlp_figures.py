@@ -163,3 +163,90 @@ def test_future_clause_puts_a_month_ahead(nlp):
     assert (finish.date_value, finish.date_grain) == (date(2026, 5, 1), "month")
     opened = only_figure(nlp, "The bridge opened in May.", "date")
     assert opened.date_value == date(2025, 5, 1)
+
+
+# Money, units and counts of real pages (sentences written for these tests).
+MORE_CASES = [
+    ("The bank raised HK$4.2 billion from the sale.", "HK$4.2 billion", 4.2e9, "HKD", None, None, None, None, "money"),
+    ("The council approved NZ$80 million for roads.", "NZ$80 million", 8e7, "NZD", None, None, None, None, "money"),
+    ("The fund holds S$2.5bn in bonds.", "S$2.5bn", 2.5e9, "SGD", None, None, None, None, "money"),
+    ("Exports fell to C$1.2 trillion.", "C$1.2 trillion", 1.2e12, "CAD", None, None, None, None, "money"),
+    ("Tickets cost 40 US dollars at the door.", "40 US dollars", 40, "USD", None, None, None, None, "money"),
+    ("The taxi cost 900 Indian rupees.", "900 Indian rupees", 900, "INR", None, None, None, None, "money"),
+    ("The budget is 25 lakh rupees.", "25 lakh rupees", 2.5e6, "INR", None, None, None, None, "money"),
+    ("The meal cost 12 dollars 40 cents.", "12 dollars 40 cents", 12.4, "USD", None, None, None, None, "money"),
+    ("The wine was 15 euros 50 a bottle.", "15 euros 50", 15.5, "EUR", None, None, None, None, "money"),
+    ("Profits reached 30 MUSD last year.", "30 MUSD", 3e7, "USD", None, None, None, None, "money"),
+    ("The charge was 300 USD million in all.", "300 USD million", 3e8, "USD", None, None, None, None, "money"),
+    ("Fuel rose 64.2 cents a gallon.", "64.2 cents", 0.642, "USD", None, None, None, None, "money"),
+    ("The race took 3 min longer.", "3 min", 3, "minute", None, None, None, None, "duration"),
+    ("The flight lasted 2 hr 15 min.", "2 hr 15 min", 2.25, "hour", None, None, None, None, "duration"),
+    ("The repair took one week three days.", "one week three days", 10 / 7, "week", None, None, None, None, "duration"),
+    ("They waited half hour for a bus.", "half hour", 0.5, "hour", None, None, None, None, "duration"),
+    ("She signed a one and a half year deal.", "one and a half year", 1.5, "year", None, None, None, None, "duration"),
+    ("Winds reached 90 kilometres an hour.", "90 kilometres an hour", 90, "km_h", None, None, None, None, "quantity"),
+    ("The reserve covers 12 square miles.", "12 square miles", 12, "mile2", None, None, None, None, "quantity"),
+    ("The field pumped 0.9 trillion cubic feet of gas.", "0.9 trillion cubic feet", 9e11, "ft3", None, None, None, None, "quantity"),
+    ("Each dose holds 150 micrograms.", "150 micrograms", 150, "microgram", None, None, None, None, "quantity"),
+    ("The mill makes 3 metric tons a day.", "3 metric tons", 3, "tonne", None, None, None, None, "quantity"),
+    ("The new lens reaches 300mm at full zoom.", "300mm", 300, "mm", None, None, None, None, "quantity"),
+    ("The wall is 5 feet 2 inches high.", "5 feet 2 inches", 5 + 2 / 12, "foot", None, None, None, None, "quantity"),
+    ("A rope of 10 1/2 miles was laid.", "10 1/2 miles", 10.5, "mile", None, None, None, None, "quantity"),
+    ("It was 40 deg celsius in the shade.", "40 deg celsius", 40, "degree_c", None, None, None, None, "quantity"),
+    ("The boxes weigh 20 (kg) each.", "20 (kg)", 20, "kg", None, None, None, None, "quantity"),
+    ("About 2000 people marched.", "About 2000 people", 2000, None, "person", "people", "approx", "About", "count"),
+    ("The first two victims were named.", "two victims", 2, None, "victim", "victims", None, None, "count"),
+    ("Two and a half million visitors came.", "Two and a half million visitors", 2.5e6, None, "visitor", "visitors", None, None, "count"),
+    ("The baby, aged six months, was unhurt.", "aged six months", 6, "month", None, None, None, None, "age"),
+    ("A six-month-old boy was rescued.", "six-month-old", 6, "month", None, None, None, None, "age"),
+    ("Prices rose over the past three years.", "three years", 3, "year", None, None, None, None, "duration"),
+]
+
+
+@pytest.mark.parametrize(
+    "sentence,text,value,unit,counted,counted_text,qualifier,qualifier_text,kind", MORE_CASES, ids=[case[1] for case in MORE_CASES]
+)
+def test_more_figure_fields(nlp, sentence, text, value, unit, counted, counted_text, qualifier, qualifier_text, kind):
+    test_figure_fields(nlp, sentence, text, value, unit, counted, counted_text, qualifier, qualifier_text, kind)
+
+
+def test_a_number_phrase_the_grammar_cannot_read_keeps_its_text_without_a_value(nlp):
+    figure = figure_with_text(nlp, "The fund lost four thousand and nine million in a day.", "four thousand and nine million")
+    assert figure.value is None
+
+
+@pytest.mark.parametrize(
+    "sentence, text, value, grain",
+    [
+        ("The board will meet again in three weeks.", "in three weeks", date(2025, 9, 6), "day"),
+        ("The council met last night.", "last night", date(2025, 8, 15), "day"),
+        ("Police were called on Tuesday night.", "on Tuesday night", date(2025, 8, 12), "day"),
+        ("The concert is tomorrow night at the mill.", "tomorrow night", date(2025, 8, 17), "day"),
+        ("The ferry resumes next week.", "next week", date(2025, 8, 18), "week"),
+        ("Repairs began five days before Christmas.", "five days before Christmas", date(2024, 12, 20), "day"),
+        ("The parade was held on Easter Monday.", "on Easter Monday", date(2025, 4, 21), "day"),
+        ("Shares are down 12% year to date.", "year to date", date(2025, 1, 1), "year"),
+        ("The shop will close by the end of this year.", "end of this year", date(2025, 1, 1), "year"),
+        ("The ferry was sold two months ago.", "two months ago", date(2025, 6, 16), "day"),
+        ("They met on the previous Monday.", "previous Monday", date(2025, 8, 11), "day"),
+        ("Work starts on Monday two weeks from now.", "Monday two weeks from now", date(2025, 8, 25), "day"),
+        ("She returned six weeks later.", "six weeks later", date(2025, 9, 27), "day"),
+        ("The school opened on 14 March nineteen eighty six.", "14 March nineteen eighty six", date(1986, 3, 14), "day"),
+        ("The party is on Sat at 5 in the hall.", "Sat at 5", date(2025, 8, 16), "day"),
+    ],
+)
+def test_dates_of_real_pages(nlp, sentence, text, value, grain):
+    figure = figure_with_text(nlp, sentence, text)
+    assert (figure.kind, figure.date_value, figure.date_grain) == ("date", value, grain)
+
+
+@pytest.mark.parametrize(
+    "sentence, text",
+    [
+        ("It was the highest rate in three years.", "three years"),  # not about the future: a span
+        ("The line will close for five weeks from April 6.", "five weeks"),  # a length of time starting then
+        ("Repairs will end three months later than planned.", "three months"),  # a comparison
+    ],
+)
+def test_lengths_of_time_that_are_not_dates(nlp, sentence, text):
+    assert figure_with_text(nlp, sentence, text).kind == "duration"

@@ -3,25 +3,41 @@
 Every table in schema `news` with a `partition_date` column has that day's rows replaced by
 `lake/tables/<table>/partition_date=<day>/data.parquet` (or emptied when the lake has no file for
 it), then duplicates are recomputed over the whole history. Any error rolls everything back, so a
-failed load leaves the warehouse as it was.
+failed load leaves the warehouse as it was; a kill -9 in the transaction leaves nothing either
+(DuckDB writes its log at commit). The lake files are read in full before the warehouse is
+opened, so a damaged one fails the load by name without holding the writer lock. The day's row
+counts and a few rows per table (for the catalog) are read inside the transaction, after the
+duplicate links and flags are written.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from warehouse.connection import connect, run
+import duckdb
+import pyarrow as pa
+
+from warehouse import contract
+from warehouse.connection import DiskFullError, connect, is_disk_full, run
 from warehouse.duplicates import refresh_duplicates
-from warehouse.lake import table_file
+from warehouse.lake import check_readable, table_file, temp_path
 from warehouse.migrate import migrate
+
+
+PREVIEW_ROWS = 5
 
 
 @dataclass
 class LoadResult:
-    rows: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # the day's rows per news.* table, as committed
+    totals: dict[str, int] = field(default_factory=dict)  # rows per table over all days
+    previews: dict[str, pa.Table] = field(default_factory=dict)  # the day's first rows per table, BLOBs left out
+    recent_health: pa.Table | None = None  # news.source_health of the day and the `health_days` before it
     duplicates_total: int = 0
     migrations_applied: list[str] = field(default_factory=list)
     published_copy: Path | None = None
@@ -47,18 +63,60 @@ def published_path(warehouse: Path) -> Path:
 
 
 def publish_copy(warehouse: Path) -> Path:
-    """Copy the closed warehouse file to published/ for analysts (read-only sessions never block loads)."""
+    """Copy the closed warehouse file to published/ for analysts (read-only sessions never block loads).
+
+    The copy is written to a temporary name and renamed, so analysts always open a whole file: the
+    previous copy until the new one is complete.
+    """
     target = published_path(warehouse)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(warehouse, tmp)
-    tmp.replace(target)
+    tmp = temp_path(target)
+    try:
+        shutil.copyfile(warehouse, tmp)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise DiskFullError(
+                target, "The warehouse holds the new day; the published copy is still the previous one."
+            ) from exc
+        raise
     return target
 
 
-def load_partition(warehouse: Path, lake: Path, day: date, publish: bool = True) -> LoadResult:
+def describe_day(con: duckdb.DuckDBPyConnection, day: date, result: LoadResult, health_days: int) -> None:
+    """Row counts, previews and recent publisher health, read on the load's own transaction."""
+    for table in contract.TABLES.values():
+        name = f'news."{table.name}"'
+        result.rows[table.name] = con.execute(f"SELECT count(*) FROM {name} WHERE partition_date = ?", [day]).fetchall()[0][0]
+        result.totals[table.name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+        columns = ", ".join(f'"{c.name}"' for c in table.columns if c.type != "BLOB")
+        order = ", ".join(f'"{k}"' for k in table.key) or "ALL"
+        result.previews[table.name] = con.sql(
+            f"SELECT {columns} FROM {name} WHERE partition_date = ? ORDER BY {order} LIMIT {PREVIEW_ROWS}", params=[day]
+        ).to_arrow_table()
+    result.recent_health = con.sql(
+        "SELECT * FROM news.source_health WHERE partition_date BETWEEN ? AND ?",
+        params=[day - timedelta(days=health_days), day],
+    ).to_arrow_table()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back; a transaction DuckDB already aborted (a failed COMMIT, a full disk) needs none,
+    and its 'no transaction is active' must not hide the error that caused it."""
+    try:
+        run(con, "ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def load_partition(
+    warehouse: Path, lake: Path, day: date, publish: bool = True, health_days: int = 7,
+    log: Callable[[str], None] | None = None,
+) -> LoadResult:
     result = LoadResult()
-    con = connect(warehouse)
+    for path in sorted((lake / "tables").glob(f"*/partition_date={day.isoformat()}/data.parquet")):
+        check_readable(path)
+    con = connect(warehouse, log=log)
     try:
         result.migrations_applied = migrate(con)
         run(con, "BEGIN TRANSACTION")
@@ -68,15 +126,24 @@ def load_partition(warehouse: Path, lake: Path, day: date, publish: bool = True)
                 path = table_file(lake, table, day)
                 if path.exists():
                     run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
-                    result.rows[table] = con.execute(
-                        f'SELECT count(*) FROM news."{table}" WHERE partition_date = ?', [day]
-                    ).fetchall()[0][0]
             result.duplicates_total = refresh_duplicates(con)
+            describe_day(con, day, result, health_days)
             run(con, "COMMIT")
-        except BaseException:
-            run(con, "ROLLBACK")
+        except BaseException as exc:
+            _rollback(con)
+            if is_disk_full(exc):
+                raise DiskFullError(warehouse) from exc
             raise
-        run(con, "CHECKPOINT")
+        try:
+            run(con, "CHECKPOINT")
+        except duckdb.Error as exc:
+            if is_disk_full(exc):
+                raise DiskFullError(
+                    warehouse,
+                    f"The day's rows are committed, in the write-ahead log {warehouse.name}.wal that DuckDB "
+                    f"applies when it next opens the file; the published copy is still the previous one.",
+                ) from exc
+            raise
     finally:
         con.close()
     if publish:
