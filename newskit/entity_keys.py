@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from newskit.entities import Mention
+from newskit.nlp import PLACE_SCHEMA, QUOTE_SCHEMA, NlpInput, NlpResult, annotate
 
 if TYPE_CHECKING:
     from newskit.places import Feature
@@ -55,30 +56,12 @@ def mention_keys(mentions: Sequence[Mention], places: dict[Mention, tuple]) -> l
     return keys
 
 
-QUOTE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()), ("quote_no", pa.int32()), ("sentence_no", pa.int32()),
-        ("text", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
-        ("speaker", pa.string()), ("speaker_canonical", pa.string()), ("cue", pa.string()), ("kind", pa.string()),
-    ]
-)  # fmt: skip
-PLACE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()), ("entity_key", pa.string()), ("mention", pa.string()),
-        ("geonameid", pa.int64()), ("name", pa.string()), ("country_code", pa.string()),
-        ("admin1_code", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
-        ("feature_class", pa.string()), ("population", pa.int64()), ("mentions", pa.int32()),
-        ("resolved_by", pa.string()),
-    ]
-)  # fmt: skip
-
-
 @dataclass
 class Extras:
     """What `annotate_extras` adds to an `annotate` result."""
 
-    quotes: pa.Table  # QUOTE_SCHEMA
-    places: pa.Table  # PLACE_SCHEMA
+    quotes: pa.Table  # newskit.nlp.QUOTE_SCHEMA
+    places: pa.Table  # newskit.nlp.PLACE_SCHEMA
     entity_keys: pa.Array  # one key per row of the entities table, in its order
 
 
@@ -87,6 +70,7 @@ class KeepDocs:
 
     def __init__(self, nlp):
         self.nlp = nlp
+        self.max_length = nlp.max_length
         self.docs: dict[int, list[tuple[object, int]]] = defaultdict(list)
 
     def pipe(self, texts, **kwargs):
@@ -96,19 +80,20 @@ class KeepDocs:
             yield doc, context
 
 
-def annotate_extras(nlp, articles: Sequence, domains: Sequence[str | None] | None = None, batch_size: int = 256):
+def annotate_extras(nlp, articles: Sequence[NlpInput], batch_size: int = 256) -> NlpResult:
     """`newskit.nlp.annotate` plus quotations, geocoded places and the entities' keys, from the
-    same parse (each paragraph is parsed once): (NlpResult, Extras). `domains`: each article's
-    site domain (for the site's country), in the order of `articles`."""
-    from newskit.nlp import annotate
-
+    same parse (each paragraph is parsed once). Each article's `domain` gives the site's country."""
     articles = list(articles)
     keeper = KeepDocs(nlp)
     result = annotate(keeper, articles, batch_size=batch_size)
-    return result, extras_of(articles, keeper.docs, result.entities, domains)
+    extras = extras_of(articles, keeper.docs, result.entities)
+    entities = result.entities.set_column(
+        result.entities.schema.get_field_index("entity_key"), result.entities.schema.field("entity_key"), extras.entity_keys
+    )
+    return NlpResult(entities, result.figures, extras.quotes, extras.places)
 
 
-def extras_of(articles: Sequence, docs: dict[int, list[tuple[object, int]]], entities: pa.Table, domains: Sequence[str | None] | None = None) -> Extras:
+def extras_of(articles: Sequence[NlpInput], docs: dict[int, list[tuple[object, int]]], entities: pa.Table) -> Extras:
     """Quotations, places and entity keys of articles whose paragraphs are parsed (`docs`: article
     index -> [(Doc, offset into the body)]) and whose entities `annotate` found."""
     from newskit.places import resolve_mentions_to_places, resolve_places
@@ -124,11 +109,10 @@ def extras_of(articles: Sequence, docs: dict[int, list[tuple[object, int]]], ent
     for index, article in enumerate(articles):
         rows = by_article.get(article.article_id, [])
         mentions = [m for _, m in rows]
-        domain = domains[index] if domains else None
-        resolved = resolve_mentions_to_places(mentions, article.body, domain)
+        resolved = resolve_mentions_to_places(mentions, article.body, article.domain)
         for (row, _), key in zip(rows, mention_keys(mentions, resolved)):
             keys[row] = key
-        for place in resolve_places(mentions, article.body, domain, resolved):
+        for place in resolve_places(mentions, article.body, article.domain, resolved):
             for name, value in {"article_id": article.article_id, **place.row()}.items():
                 places[name].append(value)
         for q in find_quotes(article.body, article.sentences, docs.get(index, []), mentions):

@@ -53,6 +53,13 @@ GENERIC_CC_TLDS = frozenset("io co tv me ai fm ly gg to cc ws la am gl sh ac nu 
 _UK = {"uk": "GB"}
 
 
+# Every `resolved_by` value, in the order `_choose` tries them (expectations/suites/places.json checks the column against it).
+RESOLUTIONS = (
+    "unique name", "region named", "city named", "country nearby", "region nearby", "region in context",
+    "country in context", "site country", "country name", "city over region", "region over town", "largest population",
+)
+
+
 class Feature(NamedTuple):
     kind: str  # country, region, city, continent
     name: str

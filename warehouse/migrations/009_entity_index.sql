@@ -1,9 +1,10 @@
--- Issue 14 (DRAFT until the nlp stage writes them, after issue 11's one-contract refactor):
--- quotations, geocoded places and one key per entity across articles and days.
--- Columns follow newskit.entity_keys.QUOTE_SCHEMA / PLACE_SCHEMA and newskit.entity_keys.entity_key.
+-- Issue 14: quotations, geocoded places and one key per entity across articles and days
+-- (warehouse/contract.py: news.quotes, news.places, entities.entity_key, news.entity_index).
+-- The nlp stage computes them (newskit/entity_keys.py annotate_extras); the load loads them.
 
 -- geo:<geonameid> for a geocoded place, iso:<ISO 3166-2> for a region without a GeoNames id,
--- else <label>:<normalised canonical name> ("PERSON:mara lindqvist"). NULL until written.
+-- else <label>:<normalised canonical name> ("PERSON:mara lindqvist"). NULL in rows loaded before
+-- this migration, until their day is re-run.
 ALTER TABLE news.entities ADD COLUMN IF NOT EXISTS entity_key VARCHAR;
 
 -- One row per quotation in an article body. text is the quoted words; char_start/char_end span
