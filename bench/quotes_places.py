@@ -2,24 +2,27 @@
 (sample/annotations.json, keys `quotes` and `places`), and the extra cost of both on top of the
 nlp stage, measured like bench/nlp_throughput.py.
 
-Quality: the annotated sample day is run through the real assets, then `annotate_extras`
-(`newskit.entity_keys`). A quotation matches on its words (`text`), then speaker (canonical name,
-else as written) and kind; a place on its entity_key, then geonameid.
+Quality: news.quotes and news.places of a warehouse built from the sample (the annotated days run
+through the real assets into a temporary warehouse, or --warehouse PATH, e.g. after `make run`).
+A quotation matches on its words (`text`), then speaker (canonical name, else as written) and
+kind, then every annotated field (cue too); a place on its entity_key, then geonameid, then every
+annotated field. tests/test_sample.py requires all of them (`compare`).
 
 Cost: the UNER English-PUD documents as articles (evaluation only, never stored); each round runs
-`annotate` (the nlp stage today) and then `annotate` with the Docs kept plus `extras_of`
-(quotations, places and entity keys from the same parse: what `annotate_extras` does), timed in
-this process's CPU time. Reported: words per CPU-second of each, the median per-round ratio, and
-the CPU time of `extras_of` alone per 1,000 words and as a share of `annotate`'s;
-the gazetteer's one-off load time and RSS are reported apart.
+`annotate` (the nlp stage without extras) and then `annotate` with the Docs kept plus `extras_of`
+(quotations, places and entity keys from the same parse: what `annotate_extras`, the nlp stage's
+call, does), timed in this process's CPU time. Reported: words per CPU-second of each, the median
+per-round ratio, and the CPU time of `extras_of` alone per 1,000 words and as a share of
+`annotate`'s; the gazetteer's one-off load time and RSS are reported apart.
 
-    .venv/bin/python bench/quotes_places.py [--pud PATH] [--rounds 6] [--skip-sample]
+    .venv/bin/python bench/quotes_places.py [--warehouse PATH] [--pud PATH] [--rounds 6] [--skip-sample]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import statistics
 import sys
 import time
@@ -35,6 +38,7 @@ from newskit.nlp import DEFAULT_MODEL, NlpInput, annotate, load_pipeline  # noqa
 from newskit.places import gazetteer  # noqa: E402
 
 PUBLISHED = datetime(2016, 11, 10, 12, tzinfo=timezone.utc)
+ANNOTATIONS = Path(__file__).resolve().parents[1] / "sample" / "annotations.json"
 
 
 def _prf(matched: int, predicted: int, annotated: int) -> str:
@@ -43,36 +47,87 @@ def _prf(matched: int, predicted: int, annotated: int) -> str:
     return f"precision {p:.3f} ({matched}/{predicted}), recall {r:.3f} ({matched}/{annotated})"
 
 
-def sample_quality() -> None:
-    from tests.beyond_sample import ANNOTATIONS, sample_extras
+QUOTE_FIELDS = ("text", "speaker", "speaker_canonical", "cue", "kind")
+PLACE_FIELDS = ("entity_key", "mention", "mentions", "geonameid", "name", "country_code", "admin1_code",
+                "latitude", "longitude", "feature_class")
+QUOTE_LEVELS = (
+    ("quote words", lambda q: q["text"]),
+    ("+ speaker", lambda q: (q["text"], q["speaker_canonical"] or q["speaker"])),
+    ("+ kind", lambda q: (q["text"], q["speaker_canonical"] or q["speaker"], q["kind"])),
+    ("every quote field", lambda q: tuple(q[k] for k in QUOTE_FIELDS)),
+)
+PLACE_LEVELS = (
+    ("place key", lambda p: p["entity_key"], lambda p: True),
+    ("geonameid (resolved places)", lambda p: p["geonameid"], lambda p: p["geonameid"] is not None),
+    ("every place field", lambda p: tuple(p[k] for k in PLACE_FIELDS), lambda p: True),
+)
 
-    ids, _, extras = sample_extras()
-    quotes, places = extras.quotes.to_pylist(), extras.places.to_pylist()
-    totals = {"quote words": [0, 0, 0], "+ speaker": [0, 0, 0], "+ kind": [0, 0, 0],
-              "place key": [0, 0, 0], "geonameid (resolved places)": [0, 0, 0]}  # fmt: skip
-    for path, ann in sorted(ANNOTATIONS.items()):
-        got_q = [q for q in quotes if q["article_id"] == ids[path]]
-        for name, key in (
-            ("quote words", lambda q: q["text"]),
-            ("+ speaker", lambda q: (q["text"], q["speaker_canonical"] or q["speaker"])),
-            ("+ kind", lambda q: (q["text"], q["speaker_canonical"] or q["speaker"], q["kind"])),
-        ):
-            want, got = [key(q) for q in ann["quotes"]], [key(q) for q in got_q]
-            totals[name][0] += sum(1 for g in got if g in want)
-            totals[name][1] += len(got)
+
+def _rows(con, sql: str, article_id: str) -> list[dict]:
+    cursor = con.execute(sql, [article_id])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def compare(con, annotations: dict) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """[matched, predicted, annotated] per level, and what is missed or extra per annotated path,
+    from news.quotes and news.places of a warehouse built from the sample."""
+    sources = dict(con.execute("SELECT r.source, a.article_id FROM news.raw_scrapes r JOIN news.articles a USING (scrape_id)").fetchall())
+    totals = {name: [0, 0, 0] for name, *_ in (*QUOTE_LEVELS, *PLACE_LEVELS)}
+    problems: dict[str, list[str]] = {}
+    for path, ann in sorted(annotations.items()):
+        if "quotes" not in ann and "places" not in ann:
+            continue
+        article_id = sources.get(path)
+        if article_id is None:
+            problems[path] = ["not loaded as an article"]
+            continue
+        got_q = _rows(con, f"SELECT {', '.join(QUOTE_FIELDS)} FROM news.quotes WHERE article_id = ? ORDER BY quote_no", article_id)
+        got_p = _rows(con, f"SELECT {', '.join(PLACE_FIELDS)} FROM news.places WHERE article_id = ? ORDER BY entity_key", article_id)
+        lines = []
+        pairs = [(name, key, lambda row: True, ann.get("quotes", []), got_q) for name, key in QUOTE_LEVELS]
+        pairs += [(name, key, keep, ann.get("places", []), got_p) for name, key, keep in PLACE_LEVELS]
+        for name, key, keep, annotated, got in pairs:
+            want = [key(r) for r in annotated if keep(r)]
+            found = [key(r) for r in got if keep(r)]
+            totals[name][0] += sum(1 for g in found if g in want)
+            totals[name][1] += len(found)
             totals[name][2] += len(want)
-            for missed in (w for w in want if w not in got):
-                print(f"  {path}: missed {name}: {missed}")
-        got_p = [p for p in places if p["article_id"] == ids[path]]
-        for name, key, keep in (
-            ("place key", lambda p: p["entity_key"], lambda p: True),
-            ("geonameid (resolved places)", lambda p: p["geonameid"], lambda p: p["geonameid"] is not None),
-        ):
-            want, got = [key(p) for p in ann["places"] if keep(p)], [key(p) for p in got_p if keep(p)]
-            totals[name][0] += sum(1 for g in got if g in want)
-            totals[name][1] += len(got)
-            totals[name][2] += len(want)
-    print(f"sample: {len(ANNOTATIONS)} annotated articles")
+            lines += [f"missed {name}: {w}" for w in want if w not in found]
+            lines += [f"extra {name}: {g}" for g in found if g not in want]
+        problems[path] = lines
+    return totals, problems
+
+
+def sample_warehouse() -> Path:
+    """The sample's annotated days through the real assets, into a temporary warehouse."""
+    import tempfile
+
+    from pipelines.settings import NewsSettings
+    from tests.pipeline_helpers import run_day
+
+    annotations = json.loads(ANNOTATIONS.read_text(encoding="utf-8"))
+    days = sorted({path[:10] for path, ann in annotations.items() if "quotes" in ann or "places" in ann})
+    tmp = Path(tempfile.mkdtemp(prefix="quotes-places-"))
+    settings = NewsSettings(scrapes_dir=str(ANNOTATIONS.parent / "scrapes"), warehouse_path=str(tmp / "warehouse.duckdb"))
+    for day in days:
+        assert run_day(settings, day).success, day
+    return settings.warehouse
+
+
+def sample_quality(warehouse: Path | None) -> None:
+    import duckdb
+
+    annotations = json.loads(ANNOTATIONS.read_text(encoding="utf-8"))
+    con = duckdb.connect(str(warehouse or sample_warehouse()), read_only=True)
+    try:
+        totals, problems = compare(con, annotations)
+    finally:
+        con.close()
+    print(f"sample: {len(problems)} annotated articles")
+    for path, lines in problems.items():
+        for line in lines:
+            print(f"  {path}: {line}")
     for name, (matched, predicted, annotated) in totals.items():
         print(f"  {name:28s} {_prf(matched, predicted, annotated)}")
 
@@ -109,6 +164,7 @@ def throughput(pud: Path, rounds: int, model: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warehouse", type=Path, help="a warehouse built from the sample (default: build one)")
     parser.add_argument("--pud", type=Path, default=DEFAULT_PUD)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--rounds", type=int, default=6)
@@ -124,7 +180,7 @@ def main() -> None:
     rss_after = int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
     print(f"gazetteer loaded once per process in {time.process_time() - started:.2f} CPU-s, RSS +{rss_after - rss:.0f} MB")
     if not args.skip_sample:
-        sample_quality()
+        sample_quality(args.warehouse)
     if args.pud.exists():
         throughput(args.pud, args.rounds, args.model)
     else:

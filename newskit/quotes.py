@@ -30,7 +30,8 @@ from functools import lru_cache
 import numpy
 from spacy.attrs import LEMMA
 
-from newskit.entities import ROLE_WORDS, Mention
+from newskit.entities import Mention
+from newskit.entity_rules import ROLE_WORDS
 
 # Lemmas of verbs that introduce speech: the attribution of a direct quote and the cue of
 # reported speech. One list for every stage that asks "does this verb report what someone said?".

@@ -1,14 +1,11 @@
-"""Places geocoded: each resolution path on invented sentences, entity keys, and the sample's
-hand-annotated places on real spaCy output."""
+"""Places geocoded: each resolution path on invented sentences, and entity keys (the sample's
+hand-annotated places, through the real pipeline: tests/test_sample.py)."""
 
 from __future__ import annotations
-
-import pytest
 
 from newskit.entities import Mention
 from newskit.entity_keys import entity_key, mention_keys, name_key
 from newskit.places import gazetteer, resolve_mentions_to_places, resolve_places, site_country
-from tests.beyond_sample import ANNOTATIONS, sample_extras
 
 
 def places_of(body: str, *names: str, label: str = "GPE", domain: str | None = None):
@@ -87,23 +84,6 @@ def test_entity_keys_are_stable_across_spellings_and_articles():
     assert mention_keys(mentions, resolve_mentions_to_places(mentions, body)) == ["PERSON:mara lindqvist", "geo:2867714"]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", sorted(ANNOTATIONS))
-def test_sample_places_as_annotated(path: str):
-    ids, _, extras = sample_extras()
-    got = [r for r in extras.places.to_pylist() if r["article_id"] == ids[path]]
-    want = ANNOTATIONS[path]["places"]
-    fields = list(want[0])
-    assert [{k: r[k] for k in fields} for r in got] == want
-
-
-@pytest.mark.slow
-def test_sample_entity_keys_follow_the_places():
-    ids, _, extras = sample_extras()
-    keys = set(extras.entity_keys.to_pylist())
-    assert None not in keys
-    place_keys = {r["entity_key"] for r in extras.places.to_pylist()}
-    assert place_keys <= keys and "PERSON:morag kinnear" in keys
 
 
 def test_a_list_of_places_is_no_qualifier_and_a_contradicting_qualifier_leaves_the_town_unresolved():

@@ -1,5 +1,5 @@
-"""Quotations with their speakers: each quote form on invented sentences, and the sample's
-hand-annotated quotations on real spaCy output."""
+"""Quotations with their speakers: each quote form on invented sentences through the real model
+(the sample's hand-annotated quotations, through the real pipeline: tests/test_sample.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from newskit.entities import cue_mentions, ent_mention, resolve_mentions
 from newskit.nlp import ENTITY_LABELS, NlpInput, load_pipeline, paragraph_ranges
 from newskit.quotes import Quote, find_quotes, paragraph_spans, quote_pieces
 from newskit.segment import segment
-from tests.beyond_sample import ANNOTATIONS, sample_extras
 
 
 def quotes_of(*paragraphs: str) -> tuple[str, list[Quote]]:
@@ -103,19 +102,6 @@ def test_short_scare_quotes_without_a_speaker_are_not_quotations():
     _, quotes = quotes_of("The so-called “green corridor” reopened on Monday after repairs.")
     assert quotes == []
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("path", sorted(ANNOTATIONS))
-def test_sample_quotations_as_annotated(path: str):
-    ids, bodies, extras = sample_extras()
-    article_id = ids[path]
-    got = [r for r in extras.quotes.to_pylist() if r["article_id"] == article_id]
-    want = ANNOTATIONS[path]["quotes"]
-    assert [{k: r[k] for k in ("text", "speaker", "speaker_canonical", "cue", "kind")} for r in got] == want
-    body = bodies[article_id]
-    for r in got:
-        if "\n\n" not in r["text"] and "”" not in body[r["char_start"] : r["char_end"]]:
-            assert body[r["char_start"] : r["char_end"]] == r["text"]
 
 
 def test_pronoun_takes_the_nearest_person_of_its_gender():
