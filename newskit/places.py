@@ -20,9 +20,11 @@ article, the nearest first ("region in context", "country in context"); the site
 its top-level domain ("site country"); a country over towns of its name ("country name"); a
 city over its own region of the same name ("city over region"); a region over small towns
 elsewhere ("region over town"); a population at least `DOMINANT_POPULATION` times the next
-("largest population", only when every candidate's population is known). A town of fewer than 50,000 people found by its unique name in a country the article never names,
-while it names others, stays unresolved (a smaller namesake is likelier). Anything else stays
-unresolved: every geocoded column NULL.
+("largest population", only when every candidate's population is known). A town of fewer than
+50,000 people found by its unique name stays unresolved unless the article names its country (or
+a region of it) or the site is in that country: the gazetteer holds only towns of 15,000 people
+or more, so a small name unique there is seldom unique in the world (a smaller namesake, or an
+invented town, is likelier). Anything else stays unresolved: every geocoded column NULL.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ DOMINANT_POPULATION = 5  # the largest candidate must have this many times the n
 ALTERNATE_NAME_POPULATION = 100_000
 REGION_RADIUS_KM = 250  # a city this close to a region's point (same country) is in it
 TOWN_POPULATION = 100_000  # a region's name wins over towns smaller than this elsewhere
-SMALL_TOWN_POPULATION = 50_000  # see _foreign_small_town
+SMALL_TOWN_POPULATION = 50_000  # see _unconfirmed_small_town
 # Country-code domains used by sites anywhere in the world, which say nothing of a site's country.
 GENERIC_CC_TLDS = frozenset("io co tv me ai fm ly gg to cc ws la am gl sh ac nu tk ml ga cf gq cx".split())
 _UK = {"uk": "GB"}
@@ -421,17 +423,18 @@ def resolve_mentions_to_places(mentions: Sequence[Mention], body: str, domain: s
                 plain.append(m)
         if plain:
             feature, reason = _choose(group, plain[0].start, _Nearby([], False), clues, site, body)
-            if reason == "unique name" and _foreign_small_town(feature, countries_named):
+            if reason == "unique name" and _unconfirmed_small_town(feature, countries_named | {site}):
                 feature, reason = None, None
             out.update({m: (group.label, group.canonical, feature, reason) for m in plain})
     return out
 
 
-def _foreign_small_town(feature: Feature, countries: set[str | None]) -> bool:
+def _unconfirmed_small_town(feature: Feature, countries: set[str | None]) -> bool:
     """A town of fewer than `SMALL_TOWN_POPULATION` people, the only one of its name here, in a
-    country the article never names while it names others: more likely a smaller namesake the
-    gazetteer does not hold ("Palm Beach" in a story about Florida) than that town."""
-    return feature.kind == "city" and (feature.population or 0) < SMALL_TOWN_POPULATION and bool(countries) and feature.country_code not in countries
+    country neither the article (`countries`: named, or of a region or big city named) nor the
+    site's domain gives: more likely a smaller namesake the gazetteer does not hold ("Palm Beach"
+    in a story about Florida, "Millbrook" anywhere but in the US) than that town."""
+    return feature.kind == "city" and (feature.population or 0) < SMALL_TOWN_POPULATION and feature.country_code not in countries
 
 
 def _nearby(m: Mention, group: _Group, groups: dict[tuple[str, str], _Group], body: str) -> _Nearby:

@@ -103,3 +103,11 @@ def test_a_small_foreign_namesake_and_a_country_named_anywhere_do_not_pick_small
 def test_other_names_of_big_cities_only_where_no_town_has_the_name():
     assert resolved(places_of("Talks in Islamabad.", "Islamabad"), "Islamabad")[:2] == ("Islamabad", "PK")
     assert resolved(places_of("Taiwan and China.", "Taiwan", "China"), "Taiwan") == ("Taiwan", "TW", "unique name")
+
+
+def test_a_small_town_unique_in_the_gazetteer_needs_its_country_in_the_article_or_the_site():
+    # Millbrook, Alabama (15,000 people) is the only Millbrook of the data; many smaller ones are not in it
+    assert resolved(places_of("The bridge at Millbrook reopened.", "Millbrook"), "Millbrook") is None
+    assert resolved(places_of("The bridge at Millbrook in Alabama reopened.", "Millbrook", "Alabama"), "Millbrook")[:2] == ("Millbrook", "US")
+    assert resolved(places_of("The bridge at Millbrook reopened.", "Millbrook", domain="millbrook-news.us"), "Millbrook")[:2] == ("Millbrook", "US")
+    assert resolved(places_of("Dresden hosted the race.", "Dresden"), "Dresden") == ("Dresden", "DE", "unique name")  # 560,000 people

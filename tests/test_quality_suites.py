@@ -91,7 +91,7 @@ def partition() -> dict[str, pa.Table]:
                 "sentence_no": pa.array([0], pa.int32()), "text": [REPORTED],
                 "char_start": pa.array([BODY.index(REPORTED)], pa.int32()),
                 "char_end": pa.array([BODY.index(REPORTED) + len(REPORTED)], pa.int32()),
-                "speaker": ["The harbour authority"], "cue": ["say"], "kind": ["reported"],
+                "speaker": ["The harbour authority"], "cue": ["said"], "kind": ["reported"],
             }
         ),
         "places": contract_table(

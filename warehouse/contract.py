@@ -273,7 +273,7 @@ _TABLES = (
             _c("speaker_canonical", "VARCHAR", "The speaker's canonical name in the article (news.entities.canonical): a "
                "name's entity, a pronoun's or a role's nearest preceding person, an organisation noun's organisation; "
                "NULL when unresolved (\"officials\", \"they\")."),
-            _c("cue", "VARCHAR", "The verb that attributes it, as a lemma (say, tell, add, warn ...), or `according to`."),
+            _c("cue", "VARCHAR", "The words that attribute it, as written (said, told, added, warned, According to ...)."),
             _nn("kind", "VARCHAR", "direct | reported."),
         ),
     ),
