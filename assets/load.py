@@ -1,4 +1,4 @@
-"""load: the one step that writes the DuckDB file, and the twelve `news/*` table assets it materializes.
+"""load: the one step that writes the DuckDB file, and the `news/*` table assets it materializes.
 
 Every table of the contract (warehouse/contract.py) is an asset in the catalog, `news/<table>`,
 with its description, column schema, kinds, owners and tags, and, per day, its row count and a

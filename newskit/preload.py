@@ -9,6 +9,7 @@ import py3langid
 
 import newskit.article  # noqa: F401
 import newskit.entities  # noqa: F401
+import newskit.entity_keys  # noqa: F401
 import newskit.figures  # noqa: F401
 import newskit.scrape_text  # noqa: F401
 import newskit.shards  # noqa: F401

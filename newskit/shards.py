@@ -6,7 +6,7 @@ stage's own process with one worker:
 - extract: raw scrape -> decoded text blocks and metadata (`extracted_row`);
 - clean: extracted scrape -> article, paragraphs, sentences (`cleaned_article`), with the site
   templates and title affixes the stage learnt from the whole day first;
-- annotate: article body -> entities and figures (`newskit.nlp.annotate`).
+- annotate: article body -> entities, figures, quotations and places (`newskit.entity_keys.annotate_extras`).
 
 A shard goes in as Arrow (or a list of `NlpInput`) and comes back as Arrow tables plus counts, so
 nothing but Arrow buffers and small dicts crosses between processes. What a stage gives every
@@ -218,6 +218,8 @@ def lost_clean(setup: CleanSetup, extracted: pa.RecordBatch, detail: str) -> Cle
 class AnnotatedShard:
     entities: pa.Table
     figures: pa.Table
+    quotes: pa.Table
+    places: pa.Table
     failures: list[tuple[str, str]]  # (article_id, internal_error detail)
     errors: Counter[str] = field(default_factory=Counter)
     words: int = 0  # of the bodies annotated
@@ -232,19 +234,26 @@ def setup_nlp(model: str) -> None:
     _setup("nlp", make)
 
 
+def _outputs(results: list, name: str, schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables([getattr(r, name) for r in results]) if results else schema.empty_table()
+
+
 def annotate_shard(articles: list) -> AnnotatedShard:
-    from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, annotate_isolated
+    """Entities with their keys, figures, quotations and places (`newskit.entity_keys.annotate_extras`)."""
+    from newskit.entity_keys import annotate_extras
+    from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, PLACE_SCHEMA, QUOTE_SCHEMA, annotate_isolated
 
     nlp = _setting("nlp")
     guard = RecordGuard("nlp")
-    results, failures = annotate_isolated(nlp, articles, guard)
-    entities = pa.concat_tables([r.entities for r in results]) if results else ENTITY_SCHEMA.empty_table()
-    figures = pa.concat_tables([r.figures for r in results]) if results else FIGURE_SCHEMA.empty_table()
-    return AnnotatedShard(entities, figures, failures, guard.errors, sum(len(a.body.split()) for a in articles))
+    results, failures = annotate_isolated(nlp, articles, guard, annotate_extras)
+    return AnnotatedShard(_outputs(results, "entities", ENTITY_SCHEMA), _outputs(results, "figures", FIGURE_SCHEMA),
+                          _outputs(results, "quotes", QUOTE_SCHEMA), _outputs(results, "places", PLACE_SCHEMA),
+                          failures, guard.errors, sum(len(a.body.split()) for a in articles))
 
 
 def lost_annotate(articles: list, detail: str) -> AnnotatedShard:
-    from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA
+    from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, PLACE_SCHEMA, QUOTE_SCHEMA
 
     failures = [(a.article_id, lost_detail("nlp", detail)) for a in articles]
-    return AnnotatedShard(ENTITY_SCHEMA.empty_table(), FIGURE_SCHEMA.empty_table(), failures, Counter({WORKER_DIED: len(failures)}))
+    return AnnotatedShard(ENTITY_SCHEMA.empty_table(), FIGURE_SCHEMA.empty_table(), QUOTE_SCHEMA.empty_table(),
+                          PLACE_SCHEMA.empty_table(), failures, Counter({WORKER_DIED: len(failures)}))
