@@ -19,6 +19,7 @@ LSH query per article, so it grows linearly with history size.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -180,7 +181,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
     matrix = np.stack([v if v is not None else np.zeros(config.num_perm, "<u4") for v in values])
 
-    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, params=lsh_bands(config))
     first_with_hash: dict[str, int] = {}
     first_with_url: dict[str, int] = {}
     original_of: dict[int, int] = {}  # exact/near duplicate -> its (non-duplicate) original
@@ -229,3 +230,57 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
         if url_key and url_key not in first_with_url:
             first_with_url[url_key] = i
     return pa.Table.from_pylist(out, schema=DUPLICATE_SCHEMA)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _key64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+@functools.cache
+def lsh_bands(config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> tuple[int, int]:
+    """(bands, rows per band) of the MinHashLSH that `find_duplicates` builds for `config`."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    return lsh.b, lsh.r
+
+
+def match_keys(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """Keys under which `find_duplicates` can relate two articles: their body hash, their version key
+    and one key per LSH band of their MinHash (columns article_id, key).
+
+    Two articles that share no key never influence each other's links, so the links of a set of
+    articles closed under shared keys equal those of the whole history restricted to it: the load
+    recomputes only that set. A 64-bit key may collide, which only adds articles to the set.
+    `articles`: article_id, body_hash, minhash, canonical_url, url, source.
+    """
+    ids = articles.column("article_id").to_pylist()
+    hashes = articles.column("body_hash").to_pylist()
+    version_keys = [version_key(c, u, s) for c, u, s in zip(
+        *(articles.column(name).to_pylist() for name in ("canonical_url", "url", "source")))]
+    out_ids: list[str] = []
+    out_keys: list[int] = []
+    for article_id, hashed, version in zip(ids, hashes, version_keys):
+        out_ids.append(article_id)
+        out_keys.append(_key64(f"hash {hashed}"))
+        if version is not None:
+            out_ids.append(article_id)
+            out_keys.append(_key64(f"version {version}"))
+    sketches = articles.column("minhash").to_pylist()
+    signed = [i for i, sketch in enumerate(sketches) if sketch is not None]
+    if signed:
+        bands, rows = lsh_bands(config)
+        values = np.stack([np.frombuffer(sketches[i], dtype="<u4") for i in signed]).astype(np.uint64)
+        values = values[:, : bands * rows].reshape(len(signed), bands, rows)
+        with np.errstate(over="ignore"):  # wrapping uint64 arithmetic is the point
+            mixed = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, values.shape[:2]).copy()
+            for column in range(rows):
+                mixed = (mixed ^ values[:, :, column]) * _MIX
+                mixed ^= mixed >> np.uint64(29)
+        for position, i in enumerate(signed):
+            out_ids.extend([ids[i]] * bands)
+            out_keys.extend(mixed[position].view(np.int64).tolist())
+    return pa.table({"article_id": pa.array(out_ids, pa.string()), "key": pa.array(out_keys, pa.int64())})
