@@ -248,39 +248,64 @@ def lsh_bands(config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def match_keys(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
-    """Keys under which `find_duplicates` can relate two articles: their body hash, their version key
-    and one key per LSH band of their MinHash (columns article_id, key).
+# The links of an article depend only on the articles it shares a body hash or a version key with,
+# and on those it near-matches (an LSH candidate whose Jaccard estimate reaches near_threshold),
+# and, through them, on their own: so the links of a set of articles closed under these relations
+# equal those of the whole history restricted to it. The keys below name the relations; a 64-bit
+# key may collide, which only adds articles to such a set.
 
-    Two articles that share no key never influence each other's links, so the links of a set of
-    articles closed under shared keys equal those of the whole history restricted to it: the load
-    recomputes only that set. A 64-bit key may collide, which only adds articles to the set.
-    `articles`: article_id, body_hash, minhash, canonical_url, url, source.
-    """
-    ids = articles.column("article_id").to_pylist()
-    hashes = articles.column("body_hash").to_pylist()
-    version_keys = [version_key(c, u, s) for c, u, s in zip(
-        *(articles.column(name).to_pylist() for name in ("canonical_url", "url", "source")))]
+
+def match_keys(articles: pa.Table) -> pa.Table:
+    """Body-hash and version keys per article (columns article_id, key).
+    `articles`: article_id, body_hash, canonical_url, url, source."""
     out_ids: list[str] = []
     out_keys: list[int] = []
-    for article_id, hashed, version in zip(ids, hashes, version_keys):
+    columns = (articles.column(name).to_pylist() for name in ("article_id", "body_hash", "canonical_url", "url", "source"))
+    for article_id, hashed, canonical, url, source in zip(*columns):
         out_ids.append(article_id)
         out_keys.append(_key64(f"hash {hashed}"))
-        if version is not None:
+        if (version := version_key(canonical, url, source)) is not None:
             out_ids.append(article_id)
             out_keys.append(_key64(f"version {version}"))
+    return pa.table({"article_id": pa.array(out_ids, pa.string()), "key": pa.array(out_keys, pa.int64())})
+
+
+def band_keys(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """One key per MinHash LSH band of each signed article (columns article_id, band): two articles
+    are LSH candidates in `find_duplicates` only if they share one. `articles`: article_id, minhash."""
+    ids = articles.column("article_id").to_pylist()
     sketches = articles.column("minhash").to_pylist()
     signed = [i for i, sketch in enumerate(sketches) if sketch is not None]
-    if signed:
-        bands, rows = lsh_bands(config)
-        values = np.stack([np.frombuffer(sketches[i], dtype="<u4") for i in signed]).astype(np.uint64)
-        values = values[:, : bands * rows].reshape(len(signed), bands, rows)
-        with np.errstate(over="ignore"):  # wrapping uint64 arithmetic is the point
-            mixed = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, values.shape[:2]).copy()
-            for column in range(rows):
-                mixed = (mixed ^ values[:, :, column]) * _MIX
-                mixed ^= mixed >> np.uint64(29)
-        for position, i in enumerate(signed):
-            out_ids.extend([ids[i]] * bands)
-            out_keys.extend(mixed[position].view(np.int64).tolist())
-    return pa.table({"article_id": pa.array(out_ids, pa.string()), "key": pa.array(out_keys, pa.int64())})
+    if not signed:
+        return pa.table({"article_id": pa.array([], pa.string()), "band": pa.array([], pa.int64())})
+    bands, rows = lsh_bands(config)
+    values = np.stack([np.frombuffer(sketches[i], dtype="<u4") for i in signed]).astype(np.uint64)
+    values = values[:, : bands * rows].reshape(len(signed), bands, rows)
+    with np.errstate(over="ignore"):  # wrapping uint64 arithmetic is the point
+        mixed = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, values.shape[:2]).copy()
+        for column in range(rows):
+            mixed = (mixed ^ values[:, :, column]) * _MIX
+            mixed ^= mixed >> np.uint64(29)
+    return pa.table({
+        "article_id": pa.array(np.repeat(np.array([ids[i] for i in signed], dtype=object), bands), pa.string()),
+        "band": pa.array(mixed.view(np.int64).reshape(-1), pa.int64()),
+    })
+
+
+def near_match_keys(pairs: pa.Table, sketches: dict[str, bytes], config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """For candidate pairs (columns one, other), the pairs whose Jaccard estimate reaches
+    near_threshold, as `find_duplicates` computes it, each with one key for the pair (columns
+    one, other, key)."""
+    left, right = pairs.column("one").to_pylist(), pairs.column("other").to_pylist()
+    keep_left, keep_right, keys = [], [], []
+    if left:
+        a = np.stack([np.frombuffer(sketches[x], dtype="<u4") for x in left])
+        b = np.stack([np.frombuffer(sketches[x], dtype="<u4") for x in right])
+        scores = (a == b).mean(axis=1)
+        for i in np.flatnonzero(scores >= config.near_threshold).tolist():
+            first, second = sorted((left[i], right[i]))
+            keep_left.append(left[i])
+            keep_right.append(right[i])
+            keys.append(_key64(f"near {first} {second}"))
+    return pa.table({"one": pa.array(keep_left, pa.string()), "other": pa.array(keep_right, pa.string()),
+                     "key": pa.array(keys, pa.int64())})

@@ -28,8 +28,8 @@ DERIVED = {
     "statuses": "SELECT article_id, status FROM news.articles",
     "source_health": "SELECT * FROM news.source_health",
 }
-LOADED = ["raw_scrapes", "articles", "paragraphs", "sentences", "article_signatures", "article_keys", "duplicates",
-          "quality_flags", "source_health"]
+LOADED = ["raw_scrapes", "articles", "paragraphs", "sentences", "article_signatures", "duplicates", "quality_flags",
+          "source_health"]
 
 
 def derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:

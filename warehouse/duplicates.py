@@ -6,7 +6,8 @@ backfill of an earlier day re-points them.
 
 A day's load does not recompute the whole history. `news.article_keys` holds, per article, the
 keys under which `find_duplicates` can relate two articles (body hash, version key, one key per
-MinHash LSH band: `newskit.dedup.match_keys`). The links of the articles that share no key,
+pair of near-matching articles, found through the LSH band keys in `news.article_bands`: see
+newskit/dedup.py). The links of the articles that share no key,
 directly or through others, with the day's old or new articles cannot change, so only that
 connected set is recomputed (`connected_articles`): the same rows as a full recompute
 (`refresh_duplicates(con)`, kept for repairs and the tests that compare both), at a cost set by
@@ -21,7 +22,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from newskit.dedup import article_signatures, find_duplicates, match_keys
+from newskit.dedup import article_signatures, band_keys, find_duplicates, match_keys, near_match_keys
 from newskit.health import source_health
 from newskit.records import site_from_url
 from warehouse.connection import run
@@ -165,7 +166,9 @@ def store_missing_signatures(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def store_missing_keys(con: duckdb.DuckDBPyConnection) -> int:
-    """Key the articles that have no row in news.article_keys (the day just loaded, older loads)."""
+    """Key the articles that have no row in news.article_keys (the day just loaded, older loads):
+    their hash and version keys, their LSH bands, and a key per near match with any other article
+    (found through shared bands, checked on the MinHashes). Returns the articles keyed."""
     missing = con.sql(
         """
         SELECT a.article_id, a.partition_date, s.body_hash, s.minhash, a.canonical_url, a.url, r.source
@@ -178,16 +181,45 @@ def store_missing_keys(con: duckdb.DuckDBPyConnection) -> int:
     ).to_arrow_table()
     if missing.num_rows == 0:
         return 0
-    keys = match_keys(missing)
     days = pa.table({"article_id": missing.column("article_id"), "partition_date": missing.column("partition_date")})
-    con.register("new_keys", keys)
-    con.register("new_key_days", days)
+    con.register("keyed_days", days)
+    con.register("keyed_hashes", match_keys(missing))
+    con.register("keyed_bands", band_keys(missing))
     run(con, """INSERT INTO news.article_keys (article_id, partition_date, key)
                 SELECT DISTINCT k.article_id, d.partition_date, k.key
-                FROM new_keys k JOIN (SELECT DISTINCT article_id, partition_date FROM new_key_days) d USING (article_id)""")
-    con.unregister("new_keys")
-    con.unregister("new_key_days")
-    return keys.num_rows
+                FROM keyed_hashes k JOIN (SELECT DISTINCT article_id, partition_date FROM keyed_days) d USING (article_id)""")
+    run(con, "DELETE FROM news.article_bands WHERE article_id IN (SELECT article_id FROM keyed_days)")
+    run(con, """INSERT INTO news.article_bands (article_id, partition_date, band)
+                SELECT DISTINCT b.article_id, d.partition_date, b.band
+                FROM keyed_bands b JOIN (SELECT DISTINCT article_id, partition_date FROM keyed_days) d USING (article_id)""")
+    candidates = con.sql(
+        """
+        SELECT DISTINCT m.article_id AS one, o.article_id AS other
+        FROM keyed_bands m JOIN news.article_bands o USING (band)
+        WHERE o.article_id <> m.article_id
+        """
+    ).to_arrow_table()
+    con.unregister("keyed_hashes")
+    con.unregister("keyed_bands")
+    if candidates.num_rows:
+        con.register("candidate_pairs", candidates)
+        sketches = dict(con.sql(
+            """SELECT DISTINCT ON (article_id) article_id, minhash FROM news.article_signatures
+               WHERE article_id IN (SELECT one FROM candidate_pairs UNION SELECT other FROM candidate_pairs)"""
+        ).fetchall())
+        con.unregister("candidate_pairs")
+        con.register("near_pairs", near_match_keys(candidates, sketches))
+        run(con, """INSERT INTO news.article_keys (article_id, partition_date, key)
+                    SELECT DISTINCT side.article_id, a.partition_date, side.key
+                    FROM (SELECT one AS article_id, key FROM near_pairs UNION SELECT other, key FROM near_pairs) side
+                    JOIN (SELECT DISTINCT article_id, partition_date FROM news.articles
+                          WHERE article_id IN (SELECT one FROM near_pairs UNION SELECT other FROM near_pairs)) a
+                      USING (article_id)
+                    WHERE NOT EXISTS (SELECT 1 FROM news.article_keys k
+                                      WHERE k.article_id = side.article_id AND k.key = side.key)""")
+        con.unregister("near_pairs")
+    con.unregister("keyed_days")
+    return missing.num_rows
 
 
 def refresh_source_health(con: duckdb.DuckDBPyConnection, days: set[date] | None = None) -> int:

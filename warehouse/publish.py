@@ -31,6 +31,8 @@ from warehouse.lake import temp_path
 
 # tables whose rows of other days a load rewrites (duplicate links, flags, statuses, health)
 RELINKED_TABLES = ("articles", "duplicates", "quality_flags", "source_health")
+# the load's own duplicate index: not for analysts (warehouse/duplicates.py)
+UNPUBLISHED_TABLES = ("article_keys", "article_bands")
 LAYOUT_MARKER = ".layout-v1"  # written once every day of every table has been exported
 
 
@@ -89,7 +91,8 @@ def defer(con: duckdb.DuckDBPyConnection, warehouse: Path, day: date, relinked_d
 
 
 def _partitioned(tables: dict[str, list[tuple[str, str]]]) -> list[str]:
-    return [t for t, columns in tables.items() if any(c == "partition_date" for c, _ in columns)]
+    return [t for t, columns in tables.items() if any(c == "partition_date" for c, _ in columns)
+            and t not in UNPUBLISHED_TABLES]
 
 
 def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, day: date | None, relinked_days: set[date]) -> Path:
@@ -160,7 +163,8 @@ def write_views_file(
     views = con.execute(
         "SELECT sql FROM duckdb_views() WHERE schema_name = 'news' AND NOT internal ORDER BY view_oid"
     ).fetchall()
-    small = {t: con.sql(f'SELECT * FROM news."{t}"').to_arrow_table() for t in tables if t not in partitioned}
+    small = {t: con.sql(f'SELECT * FROM news."{t}"').to_arrow_table() for t in tables
+             if t not in partitioned and t not in UNPUBLISHED_TABLES}
     out = duckdb.connect(str(tmp))
     try:
         run(out, "CREATE SCHEMA news")
