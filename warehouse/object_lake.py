@@ -113,7 +113,6 @@ class ObjectLake:
                 stat = path.stat()
                 if self.pulled.get(key) == (stat.st_size, stat.st_mtime_ns):
                     continue
-                self.filesystem.create_dir(f"{self.root}/{Path(key).parent.as_posix()}", recursive=True)
                 with path.open("rb") as source, self.filesystem.open_output_stream(f"{self.root}/{key}") as out:
                     while chunk := source.read(1 << 22):
                         out.write(chunk)
