@@ -11,14 +11,17 @@ NEWS_ALERT_WEBHOOK   URL that failed runs are POSTed to (default: none; the aler
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from newskit.isolation import InternalErrorThreshold
 from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
+from newskit.health import DEFAULT_HEALTH_CONFIG
 from newskit.nlp import DEFAULT_MODEL
+from warehouse.object_lake import ObjectLake, is_object_uri
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCRAPES_DIR = REPO_ROOT / "sample" / "scrapes"
@@ -77,6 +80,17 @@ class NewsSettings(dg.ConfigurableResource):
     )
     data_docs_runs_kept: int = int(os.environ.get("NEWS_DATA_DOCS_RUNS", "7"))
     alert_webhook_url: str = os.environ.get("NEWS_ALERT_WEBHOOK", "")
+    lake_uri: str = Field(
+        default=os.environ.get("NEWS_LAKE", ""),
+        description="Where the Parquet lake lives: empty for lake/ beside the warehouse file, or s3://bucket/prefix "
+        "(docs/scaling.md): then lake/ beside the warehouse file is this machine's working copy, fetched before "
+        "and sent back after each step, so stages can run on machines that share no disk.",
+    )
+    lake_endpoint: str = Field(
+        default=os.environ.get("NEWS_LAKE_ENDPOINT", ""),
+        description="Endpoint URL of an S3-compatible store for lake_uri (MinIO, Ceph: http://host:9000); empty for AWS S3.",
+    )
+    _object_lake: ObjectLake | None = PrivateAttr(default=None)
     sensor_files_per_tick: int = 20_000  # landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py)
 
     @property
@@ -102,7 +116,25 @@ class NewsSettings(dg.ConfigurableResource):
 
     @property
     def lake(self) -> Path:
+        """The lake's local folder (with lake_uri on object storage: this machine's working copy)."""
+        if self.lake_uri and not is_object_uri(self.lake_uri):
+            raise SettingsError(f"NEWS_LAKE={self.lake_uri!r} must be empty (lake/ beside the warehouse) or s3://bucket/prefix")
         return self.warehouse.parent / "lake"
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """With the lake on object storage, fetch what a step of the run's day may read."""
+        run = context.dagster_run
+        day = run.tags.get("dagster/partition") if run is not None else None
+        if not is_object_uri(self.lake_uri) or day is None:
+            return
+        self._object_lake = ObjectLake.open(self.lake_uri, self.lake, self.lake_endpoint)
+        window = max(self.template_lookback_days, DEFAULT_HEALTH_CONFIG.baseline_days)
+        self._object_lake.start_step(date.fromisoformat(day), window)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Send back the lake files the step wrote (each a whole object: readers see old or new)."""
+        if self._object_lake is not None:
+            self._object_lake.end_step()
 
     @property
     def data_docs(self) -> Path:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from pipelines.settings import NewsSettings
-from tests.landing_fixture import DAY
+from tests.landing_fixture import DAY, STORM_HTML, WIRE_TEXT
 from tests.pipeline_helpers import all_assets, counts, query
 from warehouse.lake import stage_file, table_file, write_table
 from warehouse.object_lake import ObjectLake, ObjectLakeError
@@ -69,7 +69,11 @@ def test_a_step_fetches_its_day_and_window_and_sends_back_what_changed(bucket: s
         ObjectLake.open("s3:///prefix", tmp_path, endpoint=bucket).root
 
 
-def test_stages_and_load_on_machines_sharing_only_the_bucket(bucket: str, tmp_path: Path, landing: Path):
+def test_stages_and_load_on_machines_sharing_only_the_bucket(bucket: str, tmp_path: Path):
+    landing = tmp_path / "scrapes"
+    (landing / DAY).mkdir(parents=True)
+    (landing / DAY / "storm.html").write_text(STORM_HTML, encoding="utf-8")
+    (landing / DAY / "wire.txt").write_text(f"date {DAY}\n{WIRE_TEXT}", encoding="utf-8")
     lake = f"s3://{BUCKET}/lake"
     stages = NewsSettings(scrapes_dir=str(landing), warehouse_path=str(tmp_path / "a" / "warehouse.duckdb"),
                           lake_uri=lake, lake_endpoint=bucket)
@@ -85,7 +89,7 @@ def test_stages_and_load_on_machines_sharing_only_the_bucket(bucket: str, tmp_pa
                             resources={"settings": writer})
     assert loaded.success
     articles = query(writer.warehouse, "SELECT count(*) FROM news.articles")[0][0]
-    assert articles > 0
+    assert articles == 2
     day = date.fromisoformat(DAY)
     staged = pa.parquet.read_table(table_file(stages.lake, "articles", day)).num_rows
     assert articles == staged

@@ -104,6 +104,14 @@ class ObjectLake:
             fetched += 1
         return fetched
 
+    def start_step(self, day: date, window_days: int) -> int:
+        """Before a step of `day`: fetch what it may read (`pull`); `end_step` sends back what it wrote."""
+        self.step_days = [day - timedelta(days=n) for n in range(window_days + 1)]
+        return self.pull(day, window_days)
+
+    def end_step(self) -> int:
+        return self.push(getattr(self, "step_days", []))
+
     def push(self, days: Iterable[date]) -> int:
         """Upload the working copy's files of `days` that are new or changed since `pull`; returns how many."""
         sent = 0
