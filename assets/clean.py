@@ -17,38 +17,30 @@ from newskit.article import BuiltArticle, article_id_for, build_article
 from newskit.clean import TEMPLATE_KEYS_VERSION, TEMPLATE_ROW_SCHEMA, learn_site_templates, template_row
 from newskit.blocks import Block
 from newskit.dedup import version_key
-from newskit.extract import EXTRACTOR_VERSION
+from newskit import EXTRACTOR_VERSION
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, raise_if_systemic, systemic_errors
 from newskit.limits import Limits
 from newskit.metadata import TitleAffixes, site_title_affixes, strip_title_affixes
 from newskit.records import site_from_url
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 TEMPLATE_ROWS_FINGERPRINT = "newskit.template_rows.fingerprint"
 _EXTRACTED_COLUMNS = ["scrape_id", "source", "url", "canonical_url", "site", "blocks"]
 SPAN = pa.struct([("sentence_no", pa.int32()), ("char_start", pa.int32()), ("char_end", pa.int32())])
+_SET_LATER = ("article_id", "scrape_id", "partition_date", "status")
 CLEANED_SCHEMA = pa.schema(
     [
         ("scrape_id", pa.string()), ("article_id", pa.string()), ("source", pa.string()),
         ("reject_reason", pa.string()), ("reject_detail", pa.string()),
-        ("url", pa.string()), ("canonical_url", pa.string()), ("domain", pa.string()),
-        ("site_name", pa.string()), ("title", pa.string()), ("title_source", pa.string()),
-        ("authors", pa.list_(pa.string())), ("authors_source", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")), ("published_at_source", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")), ("language", pa.string()),
-        ("description", pa.string()), ("body", pa.string()), ("word_count", pa.int32()),
-        ("content_sha256", pa.string()), ("extractor_version", pa.string()),
+        *contract.arrow_fields("articles", [c for c in contract.TABLES["articles"].column_names if c not in _SET_LATER]),
         ("boilerplate_chars", pa.int32()), ("removed_text", pa.string()), ("sentence_spans", pa.list_(SPAN)),
     ]
 )
-PARAGRAPHS_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("partition_date", pa.date32()), ("paragraph_no", pa.int32()),
-     ("kind", pa.string()), ("text", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32())]
-)
-SENTENCES_SCHEMA = pa.schema(
-    [("article_id", pa.string()), ("partition_date", pa.date32()), ("sentence_no", pa.int32()),
-     ("paragraph_no", pa.int32()), ("text", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32())]
-)
+"""news.articles' columns (but partition_date and status, set by the quality stage) and what the
+later stages need: the reject reason, the boilerplate removed and the sentence spans."""
+PARAGRAPHS_SCHEMA = contract.arrow_schema("paragraphs")
+SENTENCES_SCHEMA = contract.arrow_schema("sentences")
 
 
 def article_site(row: dict) -> str | None:

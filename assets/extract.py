@@ -11,30 +11,18 @@ from assets.partitions import daily_partitions, partition_day
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.limits import DEFAULT_LIMITS, Limits
 from newskit.records import utc_datetime
-from newskit.scrape_text import read_scrape
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 BLOCK = pa.struct([("kind", pa.string()), ("text", pa.string())])
 EXTRACTED_SCHEMA = pa.schema(
     [
-        ("scrape_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("site", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        *contract.arrow_fields("raw_scrapes", ["scrape_id", "source", "url", "site", "fetched_at"]),
         ("encoding", pa.string()),
         ("reject_reason", pa.string()),
         ("reject_detail", pa.string()),
-        ("title", pa.string()),
-        ("title_source", pa.string()),
-        ("authors", pa.list_(pa.string())),
-        ("authors_source", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")),
-        ("published_at_source", pa.string()),
-        ("site_name", pa.string()),
-        ("language", pa.string()),
-        ("canonical_url", pa.string()),
-        ("description", pa.string()),
+        *contract.arrow_fields("articles", ["title", "title_source", "authors", "authors_source", "published_at",
+                                            "published_at_source", "site_name", "language", "canonical_url", "description"]),
         ("blocks", pa.list_(BLOCK)),
     ]
 )
@@ -50,6 +38,8 @@ def extracted_row(raw: dict, limits: Limits = DEFAULT_LIMITS) -> dict:
     row = _base_row(raw)
     if raw["reject_reason"]:
         return row | {"reject_reason": raw["reject_reason"], "reject_detail": raw["reject_detail"]}
+    from newskit.scrape_text import read_scrape  # trafilatura: only when a step extracts, not when the definitions load
+
     result = read_scrape(raw["content"], raw["content_type"], raw["declared_charset"], raw["url"], limits)
     row |= {"encoding": result.encoding, "reject_reason": result.reject_reason, "reject_detail": result.reject_detail}
     ex = result.extracted

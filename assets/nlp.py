@@ -9,8 +9,8 @@ import pyarrow as pa
 from warehouse.lake import ParquetSink, iter_batches, stage_file
 from assets.partitions import daily_partitions, partition_day
 from newskit.isolation import RecordGuard, systemic_errors
-from newskit.nlp import ENTITY_SCHEMA, FIGURE_SCHEMA, NlpInput, annotate_isolated, load_pipeline
 from pipelines.settings import NewsSettings
+from warehouse import contract
 
 ARTICLE_COLUMNS = ["article_id", "reject_reason", "body", "published_at", "sentence_spans"]
 NLP_FAILURES_SCHEMA = pa.schema([("article_id", pa.string()), ("detail", pa.string())])
@@ -20,6 +20,8 @@ NLP_FAILURES_SCHEMA = pa.schema([("article_id", pa.string()), ("detail", pa.stri
 @dg.asset(partitions_def=daily_partitions, group_name="transform", deps=["cleaned"])
 def nlp(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.MaterializeResult:
     """Entities (spaCy) and figures with offsets into the article body; captions are not read."""
+    from newskit.nlp import NlpInput, annotate_isolated, load_pipeline  # spaCy: only when the step runs
+
     day = partition_day(context)
     lake = settings.lake
     model = load_pipeline(settings.spacy_model)
@@ -28,8 +30,8 @@ def nlp(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.Materia
     started = time.perf_counter()
     with (
         systemic_errors(stage_file(lake, "nlp_entities", day).parent.parent),
-        ParquetSink(stage_file(lake, "nlp_entities", day), ENTITY_SCHEMA) as entities,
-        ParquetSink(stage_file(lake, "nlp_figures", day), FIGURE_SCHEMA) as figures,
+        ParquetSink(stage_file(lake, "nlp_entities", day), contract.arrow_schema("entities", exclude=("partition_date",))) as entities,
+        ParquetSink(stage_file(lake, "nlp_figures", day), contract.arrow_schema("figures", exclude=("partition_date",))) as figures,
         ParquetSink(stage_file(lake, "nlp_failures", day), NLP_FAILURES_SCHEMA) as failures,
     ):
         for batch in iter_batches(stage_file(lake, "cleaned_articles", day), ARTICLE_COLUMNS):

@@ -2,44 +2,27 @@
 
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pyarrow as pa
 
-from assets.clean import CLEANED_SCHEMA
 from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, temp_path
-from assets.partitions import daily_partitions, partition_day
-from expectations.run_suites import ValidationRun, prune_data_docs, run_suites, suite_names
-from newskit.dedup import SIGNATURE_SCHEMA, article_signatures
+from assets.partitions import daily_check, daily_partitions, partition_day
+from newskit.dedup import article_signatures
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
-from newskit.health import DEFAULT_HEALTH_CONFIG, fill_rate_drops, source_health
 from newskit.quality import ArticleFacts, article_issues, article_language
 from pipelines.settings import NewsSettings
+from warehouse import contract
 from warehouse.connection import run, sql_string
 
-ARTICLE_COLUMNS = [
-    "article_id", "scrape_id", "partition_date", "url", "canonical_url", "domain", "site_name", "title",
-    "title_source", "authors", "authors_source", "published_at", "published_at_source", "fetched_at",
-    "language", "description", "body", "word_count", "content_sha256", "status", "extractor_version",
-]
-_LOAD_ONLY = {"partition_date": pa.date32(), "status": pa.string()}
-ARTICLES_SCHEMA = pa.schema(
-    [pa.field(name, _LOAD_ONLY[name]) if name in _LOAD_ONLY else CLEANED_SCHEMA.field(name) for name in ARTICLE_COLUMNS]
-)
-QUARANTINE_SCHEMA = pa.schema(
-    [("scrape_id", pa.string()), ("partition_date", pa.date32()), ("source", pa.string()),
-     ("reasons", pa.list_(pa.string())), ("detail", pa.string())]
-)
-FLAGS_SCHEMA = pa.schema(
-    [("partition_date", pa.date32()), ("scrape_id", pa.string()), ("article_id", pa.string()),
-     ("check_name", pa.string()), ("severity", pa.string()), ("detail", pa.string())]
-)
-# tables the Great Expectations suites validate, as written to lake/tables for the load
-VALIDATED_TABLES = ["raw_scrapes", "articles", "paragraphs", "sentences", "entities", "figures", "quarantine"]
-SUITE_CHECKS = {name: f"gx_{name}" for name in suite_names()}
+ARTICLE_COLUMNS = contract.TABLES["articles"].column_names
+ARTICLES_SCHEMA = contract.arrow_schema("articles")
+QUARANTINE_SCHEMA = contract.arrow_schema("quarantine")
+FLAGS_SCHEMA = contract.arrow_schema("quality_flags")
+SIGNATURES_SCHEMA = contract.arrow_schema("article_signatures")
 # child tables copied for the kept articles only: (lake stage, table, extra select)
 CHILD_TABLES = [
     ("cleaned_paragraphs", "paragraphs", "*"),
@@ -119,26 +102,16 @@ def copy_children(lake: Path, day: date) -> dict[str, int]:
     group_name="quality",
     deps=["nlp"],
     check_specs=[
-        dg.AssetCheckSpec(
+        daily_check(
             "nothing_lost", asset="quality", blocking=True,
-            description="Every raw scrape ends as exactly one article or one quarantine entry",
-        ),
-        *[
-            dg.AssetCheckSpec(
-                check, asset="quality", blocking=True,
-                description=f"Great Expectations suite expectations/suites/{name}.json on the day's {name} "
-                "(ERROR expectations block the load, WARN ones are reported)",
-            )
-            for name, check in SUITE_CHECKS.items()
-        ],
-        dg.AssetCheckSpec(
-            "publisher_fill_rates", asset="quality",
-            description="Warns when a site's title/date/authors fill rate drops sharply against its own recent days",
+            description="Every raw scrape of the day ends as exactly one article or one quarantine entry "
+            "(a failure stops the load)",
         ),
     ],
 )
 def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
-    """Quarantine bad scrapes with reason codes, flag doubtful articles, stage the tables to load."""
+    """Quarantine bad scrapes with reason codes, flag doubtful articles, stage the tables to load
+    (lake/tables/<table>/partition_date=<day>/); the load validates them with the GX suites."""
     day = partition_day(context)
     lake = settings.lake
     reasons: Counter[str] = Counter()
@@ -183,14 +156,7 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             )
     counts = copy_children(lake, day)
     lost = counts["raw_scrapes"] - articles.rows - quarantine.rows
-    from expectations.frames import read_validation_tables  # pandas: only when the step runs
-
-    tables = read_validation_tables({name: table_file(lake, name, day) for name in VALIDATED_TABLES})
     write_signatures(lake, day)
-    docs = settings.data_docs / day.isoformat() / context.run_id
-    prune_data_docs(settings.data_docs, settings.data_docs_runs_kept, current=docs)
-    validation = run_suites(tables, data_docs_dir=docs)
-    drops = fill_rate_drops(recent_health(lake, day), day)
     yield dg.MaterializeResult(
         metadata={
             "articles": articles.rows,
@@ -201,8 +167,7 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
             "internal_errors_in_triage": guard.count,
             "flags": dict(flags_by_check),
             **{f"rows_{table}": n for table, n in counts.items()},
-            "gx_data_docs": dg.MetadataValue.path(str(validation.data_docs_index)),
-            "gx_blocking_failures": sum(len(s.failures("error")) for s in validation.suites.values()),
+            "staged_tables": dg.MetadataValue.path(str(table_file(lake, "articles", day).parent.parent.parent)),
         }
     )
     yield dg.AssetCheckResult(
@@ -211,61 +176,15 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={"raw_scrapes": counts["raw_scrapes"], "articles": articles.rows,
                   "quarantined": quarantine.rows, "unaccounted": lost},
-    )
-    yield from suite_check_results(validation)
-    yield dg.AssetCheckResult(
-        check_name="publisher_fill_rates",
-        passed=not drops,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"drops": [d.detail for d in drops], "baseline_days": DEFAULT_HEALTH_CONFIG.baseline_days,
-                  "max_drop": DEFAULT_HEALTH_CONFIG.max_drop},
+        description=None if lost == 0 else f"{lost} raw scrapes of {day} are neither an article nor quarantined: "
+        "a stage dropped them. The load does not run; the gx_scrape_outcomes check of news/raw_scrapes (when the "
+        "load runs) and the staged files under lake/tables name them.",
     )
 
 
 def write_signatures(lake: Path, day: date) -> None:
     """Body hash and MinHash per kept article, so the load's dedup never recomputes old days."""
-    schema = SIGNATURE_SCHEMA.insert(1, pa.field("partition_date", pa.date32()))
-    with ParquetSink(table_file(lake, "article_signatures", day), schema) as sink:
+    with ParquetSink(table_file(lake, "article_signatures", day), SIGNATURES_SCHEMA) as sink:
         for batch in iter_batches(table_file(lake, "articles", day), ["article_id", "body"]):
             signatures = article_signatures(pa.Table.from_batches([batch]))
             sink.write(signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())))
-
-
-def suite_check_results(validation: ValidationRun):
-    """One check per suite: ERROR if an error-severity expectation failed or raised, WARN if only warn ones did."""
-    for name, check in SUITE_CHECKS.items():
-        suite = validation.suites.get(name)
-        if suite is None:
-            yield dg.AssetCheckResult(check_name=check, passed=False, severity=dg.AssetCheckSeverity.ERROR,
-                                      metadata={"error": f"no frame for suite {name}"})
-            continue
-        failures = suite.failures()
-        yield dg.AssetCheckResult(
-            check_name=check,
-            passed=not failures,
-            severity=dg.AssetCheckSeverity.ERROR if suite.blocks_load else dg.AssetCheckSeverity.WARN,
-            metadata={
-                "suite_version": suite.version,
-                "rows": suite.rows,
-                "expectations": len(suite.outcomes),
-                "failed_error": len(suite.failures("error")),
-                "failed_warn": len(suite.failures("warn")),
-                "failures": dg.MetadataValue.json([f.summary() for f in failures]),
-                "data_docs": dg.MetadataValue.path(str(validation.data_docs_index)),
-            },
-        )
-
-
-def recent_health(lake: Path, day: date) -> pa.Table:
-    """Per-site health of `day` and the days before it in the baseline window, from the lake."""
-    days = [day - timedelta(days=offset) for offset in range(DEFAULT_HEALTH_CONFIG.baseline_days + 1)]
-    files = [str(path) for path in (table_file(lake, "articles", d) for d in days) if path.exists()]
-    con = duckdb.connect()
-    history = con.sql(
-        """SELECT partition_date, domain AS site, title, published_at, authors, length(body) AS body_chars
-           FROM read_parquet(?, hive_partitioning = false)""",
-        params=[files],
-    ).to_arrow_table()
-    con.close()
-    empty = pa.table({"partition_date": pa.array([], pa.date32()), "site": pa.array([], pa.string())})
-    return source_health(history, empty)

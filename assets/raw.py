@@ -1,7 +1,7 @@
 """raw_scrapes: every scrape of the day, byte for byte, into the lake. Raw scrapes are facts.
 
 Sources: the landing folder `<NEWS_SCRAPES_DIR>/<day>/`, plus the feeds, sitemaps, URL lists and
-WARC files of the sources file named by NEWS_SOURCES (docs/sources.md). Every HTTP request goes to
+WARC files of the sources file (setting sources_file, NEWS_SOURCES; docs/sources.md). Every HTTP request goes to
 the fetch log `lake/tables/fetch_log/partition_date=<day>/` (loaded into news.fetch_log), written
 even when the step fails.
 
@@ -29,11 +29,11 @@ from pydantic import Field
 
 from warehouse.lake import ParquetSink, chunked, history_files, iter_batches, stage_file, table_file, write_table
 from warehouse.repair import repair_raw_stage
-from assets.partitions import daily_partitions, partition_day
+from assets.partitions import daily_check, daily_partitions, partition_day
 from newskit.isolation import RecordGuard
 from newskit.landing import scan_landing_day
 from newskit.records import RAW_SCRAPES_SCHEMA, RawScrape, raw_scrapes_to_arrow
-from newskit.sources_config import SourcesConfig, SourcesConfigError, sources_config_from_env
+from newskit.sources_config import SourcesConfig, SourcesConfigError, load_sources_config
 from newskit.web_sources import FETCH_LOG_SCHEMA, KnownPage, SourceRun, fetch_log_to_arrow, known_pages
 from pipelines.settings import NewsSettings
 
@@ -87,11 +87,14 @@ def _known_pages(lake: Path, day: date, refetch: bool) -> dict[str, KnownPage]:
     return known_pages(scrapes, log)
 
 
-def _load_sources(max_raw_bytes: int) -> SourcesConfig | None:
+def _load_sources(settings: NewsSettings) -> SourcesConfig | None:
+    """The sources file of the settings (sources_file, NEWS_SOURCES), or None: the landing folder only."""
+    if settings.sources is None:
+        return None
     try:
-        return sources_config_from_env(max_raw_bytes=max_raw_bytes)
+        return load_sources_config(settings.sources, max_raw_bytes=settings.max_raw_bytes)
     except SourcesConfigError as exc:
-        raise dg.Failure(f"NEWS_SOURCES: {exc}") from exc
+        raise dg.Failure(f"sources_file (NEWS_SOURCES): {exc}") from exc
 
 
 def _from_landing(day: date, source: str, source_kind: str) -> bool:
@@ -248,8 +251,8 @@ def _unseen(batch: pa.RecordBatch | pa.Table, seen: set[str]) -> pa.RecordBatch 
     group_name="ingest",
     output_required=False,
     check_specs=[
-        dg.AssetCheckSpec("scrapes_present", asset="raw_scrapes", description="The day has at least one scrape"),
-        dg.AssetCheckSpec(
+        daily_check("scrapes_present", asset="raw_scrapes", description="The day has at least one scrape"),
+        daily_check(
             "landing_folder_present", asset="raw_scrapes", blocking=True,
             description="A day that holds scrapes from its landing folder still has that folder: a missing or empty "
             "folder fails the run and changes nothing (emptying a day takes forget_scrapes_job)",
@@ -257,7 +260,7 @@ def _unseen(batch: pa.RecordBatch | pa.Table, seen: set[str]) -> pa.RecordBatch 
     ],
 )
 def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, config: RawScrapesConfig):
-    """Add the day's new scrapes from the landing folder and the sources file (NEWS_SOURCES) to those it holds."""
+    """Add the day's new scrapes from the landing folder and the sources file (sources_file) to those it holds."""
     day = partition_day(context)
     if config.forget is not None:
         yield from _forget(context, settings, day, config.forget)
@@ -266,7 +269,7 @@ def raw_scrapes(context: dg.AssetExecutionContext, settings: NewsSettings, confi
         raise dg.Failure(f"{FORGET_JOB} needs ops.raw_scrapes.config.forget: the day and what to forget; nothing was changed")
     root = settings.scrapes
     folder = root / day.isoformat()
-    sources = _load_sources(settings.max_raw_bytes)
+    sources = _load_sources(settings)
     if not root.is_dir() and sources is None:
         raise dg.Failure(
             f"NEWS_SCRAPES_DIR {root} does not exist. Create it with one sub-folder per day "

@@ -409,7 +409,7 @@ class Bench:
         targets += [f"stage/{s}/partition_date={DAY1}/data.parquet" for s in ("raw_scrapes", "template_keys")]
         targets = [t for t in targets if not only or any(o in t for o in only)]
         for target in targets:
-            for selection in ("*", "news/warehouse") if target.startswith("tables/articles") else ("*",):
+            for selection in ("*", "group:warehouse") if target.startswith("tables/articles") else ("*",):
                 work = self.reference.copy(self.root / "corrupt")
                 path = work.lake / target
                 data = path.read_bytes()

@@ -1,4 +1,4 @@
-"""Time the Great Expectations suites on a generated day of N articles (the quality stage's overhead).
+"""Time the Great Expectations suites on a generated day of N articles (the load step's overhead).
 
     .venv/bin/python bench/suites_bench.py --articles 1000
 """
@@ -21,10 +21,10 @@ from dedup_bench import generated_set  # noqa: E402
 
 from expectations.run_suites import run_suites  # noqa: E402
 from newskit.segment import segment  # noqa: E402
+from warehouse.contract import arrow_schema  # noqa: E402
 
 DAY = date(2025, 8, 16)
 NOW = datetime(2025, 8, 16, 9, tzinfo=timezone.utc)
-TS = pa.timestamp("us", tz="UTC")
 
 
 def day_tables(n: int) -> dict[str, pa.Table]:
@@ -47,18 +47,8 @@ def day_tables(n: int) -> dict[str, pa.Table]:
         for s, (p, start, end) in enumerate(seg.sentences):
             sentences.append({"article_id": f"a{i}", "partition_date": DAY, "sentence_no": s, "paragraph_no": p,
                               "text": seg.body[start:end], "char_start": start, "char_end": end})
-    raw_table = pa.Table.from_pylist(raw).cast(pa.schema(
-        [(f.name, TS if f.name == "fetched_at" else pa.large_binary() if f.name == "content" else f.type)
-         for f in pa.Table.from_pylist(raw[:1]).schema]))
-    return {
-        "raw_scrapes": raw_table,
-        "articles": pa.Table.from_pylist(articles),
-        "paragraphs": pa.Table.from_pylist(paragraphs),
-        "sentences": pa.Table.from_pylist(sentences),
-        "quarantine": pa.table({"scrape_id": pa.array([], pa.string()), "partition_date": pa.array([], pa.date32()),
-                                "source": pa.array([], pa.string()), "reasons": pa.array([], pa.list_(pa.string())),
-                                "detail": pa.array([], pa.string())}),
-    }
+    tables = {"raw_scrapes": raw, "articles": articles, "paragraphs": paragraphs, "sentences": sentences, "quarantine": []}
+    return {name: pa.Table.from_pylist(rows, schema=arrow_schema(name)) for name, rows in tables.items()}
 
 
 def main() -> None:

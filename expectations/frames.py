@@ -1,175 +1,65 @@
-"""Validation frames: the partition's Arrow tables plus the derived columns the suites check.
+"""Validation frames: the partition's tables plus the derived columns the suites check.
 
 GX expectations look at one frame at a time, so facts that need another table or a computation
-are added here as plain columns (documented in docs/quality.md):
+are added as plain columns, in SQL, by one in-memory DuckDB over the staged tables (the lake
+files the load is about to insert, or Arrow tables in tests: the same queries either way):
 
 - every child table (paragraphs, sentences, entities, figures): `article_known` (its article is in
-  the partition's articles), `span_in_body` (0 <= char_start < char_end <= len(body)) and
-  `span_matches_text` (body[char_start:char_end] == text); both NULL where the row has no offsets;
+  the partition's articles), `span_in_body` (0 <= char_start < char_end <= length(body)) and
+  `span_matches_text` (substr(body, char_start + 1, char_end - char_start) = text); both NULL
+  where the row has no offsets or no article;
 - paragraphs: `offsets_match_kind` (offsets present exactly for kind = body);
 - articles: `body_chars`, `published_year`, `published_lead_hours` (published_at - fetched_at),
-  `scrape_known`;
+  `scrape_known`; `body` is cut to its first 80 characters;
 - figures: `value_finite`, `date_year`;
 - raw_scrapes: `sha256_matches`, `size_matches` (`bytes` is the stored size, or the stored
-  content is the first bytes of a larger scrape quarantined `too_large`), `fetched_before_run`
-  (the large `content` column itself is dropped from the frame);
+  content is the first bytes of a larger scrape quarantined `too_large`), `fetched_before_run`;
 - quarantine: `reason_count`, `scrape_known`;
 - scrape_outcomes (derived table): per raw scrape, `outcomes` = its articles + quarantine entries.
+
+BLOB columns (the raw bytes) never enter a frame. Frames come to pandas with nullable integer and
+boolean dtypes, so a column keeps its contract type whether or not it holds NULLs: `GX_TYPES` is
+the type name each contract type has there, what the generated type expectations check.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
-CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures")
+from warehouse.contract import TABLES, arrow_schema
 
-
-def _bodies(tables: dict[str, pa.Table]) -> dict[str, str]:
-    articles = tables.get("articles")
-    if articles is None or "body_chars" in articles.column_names:  # slim tables carry no bodies
-        return {}
-    return dict(zip(articles.column("article_id").to_pylist(), articles.column("body").to_pylist()))
-
-
-def _scrape_ids(tables: dict[str, pa.Table]) -> set[str] | None:
-    """The day's raw scrape ids; None when raw_scrapes is not validated with the others."""
-    raw = tables.get("raw_scrapes")
-    return set(raw.column("scrape_id").to_pylist()) if raw is not None else None
-
-
-def _known(values: pd.Series, known: set[str] | None) -> pd.Series:
-    if known is None:
-        return pd.Series(pd.NA, index=values.index, dtype="boolean")
-    return values.isin(known)
-
-
-def _child_frame(table: pa.Table, bodies: dict[str, str]) -> pd.DataFrame:
-    frame = table.to_pandas()
-    if "span_matches_text" in frame.columns:  # computed by read_validation_tables
-        for column in ("span_in_body", "span_matches_text"):
-            frame[column] = frame[column].astype("boolean")
-        return frame
-    known, in_body, matches = [], [], []
-    for article_id, start, end, text in zip(
-        frame["article_id"], frame["char_start"], frame["char_end"], frame["text"]
-    ):
-        body = bodies.get(article_id)
-        known.append(body is not None)
-        if body is None or pd.isna(start) or pd.isna(end):
-            in_body.append(None)
-            matches.append(None)
-            continue
-        start, end = int(start), int(end)
-        in_body.append(0 <= start < end <= len(body))
-        matches.append(body[start:end] == text)
-    frame["article_known"] = known
-    frame["span_in_body"] = pd.array(in_body, dtype="boolean")
-    frame["span_matches_text"] = pd.array(matches, dtype="boolean")
-    return frame
-
-
-def _articles_frame(table: pa.Table, scrape_ids: set[str] | None) -> pd.DataFrame:
-    frame = table.drop_columns([c for c in ("authors",) if c in table.column_names]).to_pandas()
-    if "body_chars" not in frame.columns:
-        frame["body_chars"] = frame["body"].fillna("").str.len()
-    published = pd.to_datetime(frame["published_at"], utc=True)
-    fetched = pd.to_datetime(frame["fetched_at"], utc=True)
-    frame["published_year"] = published.dt.year
-    frame["published_lead_hours"] = (published - fetched).dt.total_seconds() / 3600
-    frame["scrape_known"] = _known(frame["scrape_id"], scrape_ids)
-    return frame
-
-
-def _too_large(tables: dict[str, pa.Table]) -> set[str]:
-    """Scrapes quarantined as `too_large`: their stored content is only their first bytes."""
-    quarantine = tables.get("quarantine")
-    if quarantine is None:
-        return set()
-    rows = zip(quarantine.column("scrape_id").to_pylist(), quarantine.column("reasons").to_pylist())
-    return {scrape_id for scrape_id, reasons in rows if "too_large" in (reasons or [])}
-
-
-def _raw_frame(table: pa.Table, run_time: datetime, too_large: set[str]) -> pd.DataFrame:
-    if "content" in table.column_names:
-        contents = table.column("content").to_pylist()
-        frame = table.drop_columns(["content"]).to_pandas()
-        frame["sha256_matches"] = [
-            c is not None and hashlib.sha256(c).hexdigest() == h for c, h in zip(contents, frame["sha256"])
-        ]
-        frame["size_matches"] = [
-            c is not None and (len(c) == n or len(c) < n and i in too_large)
-            for c, n, i in zip(contents, frame["bytes"], frame["scrape_id"])
-        ]
-    else:  # computed by read_validation_tables
-        frame = table.to_pandas()
-    frame["fetched_before_run"] = pd.to_datetime(frame["fetched_at"], utc=True) <= pd.Timestamp(run_time)
-    return frame
-
-
-def _outcomes_frame(tables: dict[str, pa.Table]) -> pd.DataFrame:
-    outcomes: Counter[str] = Counter()
-    for name in ("articles", "quarantine"):
-        if name in tables:
-            outcomes.update(tables[name].column("scrape_id").to_pylist())
-    ids = sorted((_scrape_ids(tables) or set()) | set(outcomes))
-    return pd.DataFrame({"scrape_id": pd.array(ids, dtype="str"), "outcomes": [outcomes[i] for i in ids]})
-
-
-def validation_frames(tables: dict[str, pa.Table], run_time: datetime | None = None) -> dict[str, pd.DataFrame]:
-    """One pandas frame per suite, for the tables given (keys are warehouse table names)."""
-    run_time = run_time or datetime.now(timezone.utc)
-    bodies = _bodies(tables)
-    scrape_ids = _scrape_ids(tables)
-    frames: dict[str, pd.DataFrame] = {}
-    for name, table in tables.items():
-        if name in CHILD_TABLES:
-            frames[name] = _child_frame(table, bodies)
-        elif name == "articles":
-            frames[name] = _articles_frame(table, scrape_ids)
-        elif name == "raw_scrapes":
-            frames[name] = _raw_frame(table, run_time, _too_large(tables))
-        elif name == "quarantine":
-            frame = table.drop_columns(["reasons"]).to_pandas()
-            frame["reason_count"] = [len(r or []) for r in table.column("reasons").to_pylist()]
-            frame["scrape_known"] = _known(frame["scrape_id"], scrape_ids)
-            frames[name] = frame
-        else:
-            frames[name] = table.to_pandas()
-    if "paragraphs" in frames:
-        paragraphs = frames["paragraphs"]
-        has_offsets = paragraphs["char_start"].notna() & paragraphs["char_end"].notna()
-        paragraphs["offsets_match_kind"] = has_offsets == (paragraphs["kind"] == "body")
-    if "figures" in frames:
-        figures = frames["figures"]
-        figures["value_finite"] = [None if pd.isna(v) else math.isfinite(v) for v in figures["value"]]
-        figures["date_year"] = pd.to_datetime(figures["date_value"]).dt.year
-    if "raw_scrapes" in tables:
-        frames["scrape_outcomes"] = _outcomes_frame(tables)
-    return frames
-
-
-# Columns that need the whole body or the raw bytes are computed here, in an in-memory DuckDB
-# streaming over the lake files, so the frames never hold a day's raw content or bodies.
-_SLIM_SQL = {
-    "raw_scrapes": """
-        SELECT * EXCLUDE (content),
-               content IS NOT NULL AND sha256(content) = sha256 AS sha256_matches,
-               content IS NOT NULL AND (octet_length(content) = bytes OR octet_length(content) < bytes
-                   AND scrape_id IN (SELECT scrape_id FROM read_parquet($quarantine, hive_partitioning = false)
-                                     WHERE list_contains(reasons, 'too_large'))) AS size_matches
-        FROM read_parquet($raw_scrapes, hive_partitioning = false)""",
-    "articles": """
-        SELECT * EXCLUDE (body, authors), left(body, 80) AS body, length(body) AS body_chars
-        FROM read_parquet($articles, hive_partitioning = false)""",
-    "quarantine": "SELECT * FROM read_parquet($quarantine, hive_partitioning = false)",
+# contract type -> the dtype name GX's expect_column_values_to_be_of_type matches in these frames
+GX_TYPES = {
+    "VARCHAR": "str",
+    "INTEGER": "int32",
+    "BIGINT": "int64",
+    "DOUBLE": "float64",
+    "BOOLEAN": "bool",
+    "DATE": "datetime64",
+    "TIMESTAMPTZ": "Timestamp",
 }
+CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures")
+STAGED_TABLES = ("raw_scrapes", "articles", *CHILD_TABLES, "quarantine")
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def _blobs(name: str) -> str:
+    blobs = [c.name for c in TABLES[name].columns if c.type == "BLOB"]
+    return f" EXCLUDE ({', '.join(blobs)})" if blobs else ""
+
+
+def _order(name: str) -> str:
+    return ", ".join(TABLES[name].key)
+
+
 _CHILD_SQL = """
     SELECT c.*, a.article_id IS NOT NULL AS article_known,
            CASE WHEN a.article_id IS NULL OR c.char_start IS NULL OR c.char_end IS NULL THEN NULL
@@ -177,26 +67,83 @@ _CHILD_SQL = """
                AS span_in_body,
            CASE WHEN a.article_id IS NULL OR c.char_start IS NULL OR c.char_end IS NULL THEN NULL
                 ELSE substr(a.body, c.char_start + 1, c.char_end - c.char_start) = c.text END
-               AS span_matches_text
-    FROM read_parquet($child, hive_partitioning = false) c
-    LEFT JOIN (SELECT article_id, body FROM read_parquet($articles, hive_partitioning = false)) a
-    USING (article_id)"""
+               AS span_matches_text{extra}
+    FROM {name} c
+    LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, body FROM articles) a USING (article_id)
+    ORDER BY {order}"""
+_EXTRA = {
+    "paragraphs": ",\n           (c.char_start IS NOT NULL AND c.char_end IS NOT NULL) = (c.kind = 'body') AS offsets_match_kind",
+    "figures": ",\n           CASE WHEN c.value IS NULL THEN NULL ELSE isfinite(c.value) END AS value_finite,"
+               "\n           year(c.date_value) AS date_year",
+}
+_SQL = {
+    "raw_scrapes": f"""
+        SELECT *{_blobs('raw_scrapes')},
+               content IS NOT NULL AND sha256(content) = sha256 AS sha256_matches,
+               content IS NOT NULL AND (octet_length(content) = bytes OR octet_length(content) < bytes
+                   AND scrape_id IN (SELECT scrape_id FROM quarantine WHERE list_contains(reasons, 'too_large')))
+                   AS size_matches,
+               fetched_at <= $run_time AS fetched_before_run
+        FROM raw_scrapes ORDER BY {_order('raw_scrapes')}""",
+    "articles": f"""
+        SELECT * EXCLUDE (body), left(body, 80) AS body, length(body) AS body_chars,
+               year(published_at) AS published_year,
+               (epoch(published_at) - epoch(fetched_at)) / 3600.0 AS published_lead_hours,
+               scrape_id IN (SELECT scrape_id FROM raw_scrapes) AS scrape_known
+        FROM articles ORDER BY {_order('articles')}""",
+    "quarantine": f"""
+        SELECT *, coalesce(len(reasons), 0) AS reason_count,
+               scrape_id IN (SELECT scrape_id FROM raw_scrapes) AS scrape_known
+        FROM quarantine ORDER BY {_order('quarantine')}""",
+    "scrape_outcomes": """
+        WITH outcomes AS (SELECT scrape_id FROM articles UNION ALL SELECT scrape_id FROM quarantine)
+        SELECT ids.scrape_id, count(o.scrape_id) AS outcomes
+        FROM (SELECT scrape_id FROM raw_scrapes UNION SELECT scrape_id FROM outcomes) ids
+        LEFT JOIN outcomes o USING (scrape_id)
+        GROUP BY ids.scrape_id ORDER BY ids.scrape_id""",
+    **{name: _CHILD_SQL.format(name=name, order=_order(name), extra=_EXTRA.get(name, "")) for name in CHILD_TABLES},
+}
+FRAMES = tuple(_SQL)
 
 
-def read_validation_tables(paths: dict[str, Path]) -> dict[str, pa.Table]:
-    """The partition's lake files as Arrow tables for `run_suites`, without raw bytes or bodies."""
-    import duckdb
+@dataclass
+class ValidationFrames:
+    frames: dict[str, pd.DataFrame]
+    rows: dict[str, int]  # rows of each staged table
 
+
+Source = pa.Table | Path
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, source: Source | None) -> None:
+    if isinstance(source, Path) and source.exists():
+        con.read_parquet(str(source), hive_partitioning=False).create_view(name)
+    elif isinstance(source, pa.Table):
+        con.register(name, source)
+    else:  # no file: the stage staged no rows for it
+        con.register(name, arrow_schema(name).empty_table())
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    return table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+
+
+def validation_frames(
+    tables: Mapping[str, Source], run_time: datetime | None = None, only: list[str] | None = None
+) -> ValidationFrames:
+    """One pandas frame per suite, from the staged tables (`STAGED_TABLES` names: lake file paths or
+    Arrow tables; a missing one counts as empty)."""
+    run_time = run_time or datetime.now(timezone.utc)
     con = duckdb.connect()
     try:
-        tables = {}
-        for name, path in paths.items():
-            if name in CHILD_TABLES:
-                params = {"child": str(path), "articles": str(paths["articles"])}
-                tables[name] = con.sql(_CHILD_SQL, params=params).to_arrow_table()
-            else:
-                params = {name: str(path)} | ({"quarantine": str(paths["quarantine"])} if name == "raw_scrapes" else {})
-                tables[name] = con.sql(_SLIM_SQL[name], params=params).to_arrow_table()
-        return tables
+        con.execute("SET TimeZone = 'UTC'").fetchall()
+        for name in STAGED_TABLES:
+            _register(con, name, tables.get(name))
+        rows = {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in STAGED_TABLES}
+        frames = {}
+        for name in only or FRAMES:
+            params = {"run_time": run_time} if "$run_time" in _SQL[name] else None
+            frames[name] = _to_pandas(con.sql(_SQL[name], params=params).to_arrow_table())
+        return ValidationFrames(frames, rows)
     finally:
         con.close()

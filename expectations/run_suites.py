@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -34,9 +35,13 @@ class ExpectationOutcome:
     success: bool
     raised: bool  # GX reported an exception while evaluating it
     unexpected_count: int | None = None
-    examples: list[Any] = field(default_factory=list)
+    examples: list[Any] = field(default_factory=list)  # rows: key columns and the offending column
     observed: Any = None
     message: str | None = None
+    bound: dict[str, Any] = field(default_factory=dict)  # the kwargs it checks against, $PARAMETERs resolved
+    parameters: dict[str, str] = field(default_factory=dict)  # kwarg -> the $PARAMETER name it came from
+    hint: str | None = None  # meta.hint: what to do when it fails
+    element_count: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -47,6 +52,8 @@ class ExpectationOutcome:
         for key in ("column", "unexpected_count", "observed", "message"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        if self.bound:
+            out["bound"] = self.bound
         if self.examples:
             out["examples"] = self.examples
         return out
@@ -116,10 +123,33 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _outcome(suite: str, result: Any) -> ExpectationOutcome:
+# kwargs that say where an expectation looks, not what it checks against
+_NOT_BOUNDS = {"column", "column_list", "result_format", "catch_exceptions", "meta", "row_condition", "condition_parser",
+               "batch_id"}
+
+
+def _bounds(kwargs: dict[str, Any], params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    bound, named = {}, {}
+    for key, value in kwargs.items():
+        if key in _NOT_BOUNDS:
+            continue
+        if isinstance(value, dict) and "$PARAMETER" in value:
+            named[key] = value["$PARAMETER"]
+            value = params.get(value["$PARAMETER"])
+        bound[key] = _jsonable(value)
+    return bound, named
+
+
+def _outcome(suite: str, result: Any, written: dict[str, Any], params: dict[str, Any]) -> ExpectationOutcome:
+    """`written` is the expectation as the suite JSON has it ($PARAMETERs unresolved, meta.hint)."""
     config = result.expectation_config
     raised, message = _raised(result.exception_info)
     details = result.result or {}
+    bound, named = _bounds(written["kwargs"], params)
+    examples = details.get("partial_unexpected_index_list") or [
+        {config.kwargs["column"]: value} if config.kwargs.get("column") else value
+        for value in details.get("partial_unexpected_list") or []
+    ]
     return ExpectationOutcome(
         suite=suite,
         expectation=config.type,
@@ -128,14 +158,18 @@ def _outcome(suite: str, result: Any) -> ExpectationOutcome:
         success=bool(result.success) and not raised,
         raised=raised,
         unexpected_count=details.get("unexpected_count"),
-        examples=_jsonable((details.get("partial_unexpected_index_list") or details.get("partial_unexpected_list") or [])[:EXAMPLES]),
+        examples=_jsonable(examples[:EXAMPLES]),
         observed=_jsonable(details.get("observed_value")),
         message=message,
+        bound=bound,
+        parameters=named,
+        hint=written.get("meta", {}).get("hint"),
+        element_count=details.get("element_count"),
     )
 
 
 def run_suites(
-    tables: dict[str, pa.Table],
+    tables: Mapping[str, pa.Table | Path],
     parameters: dict[str, Any] | None = None,
     data_docs_dir: Path | None = None,
     run_time: datetime | None = None,
@@ -143,17 +177,19 @@ def run_suites(
 ) -> ValidationRun:
     """Validate each table with its suite; build GX Data Docs into `data_docs_dir` if given.
 
-    `tables` maps warehouse table names to the partition's Arrow tables; a suite runs when its
-    frame exists (see expectations/frames.py). `parameters` fill `{"$PARAMETER": name}` kwargs;
-    the defaults derive row counts from the tables.
+    `tables` maps the staged tables' names (expectations.frames.STAGED_TABLES) to their lake
+    files or to Arrow tables; every suite runs on its frame (see expectations/frames.py) unless
+    `only` names some. `parameters` fill `{"$PARAMETER": name}` kwargs; the defaults derive row
+    counts from the tables.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from expectations.frames import validation_frames  # pandas: only when suites run
 
-    frames = validation_frames(tables, run_time)
-    params = default_parameters(tables) | (parameters or {})
+    names = only or suite_names()
+    staged = validation_frames(tables, run_time, only=names)
+    params = default_parameters(staged.rows) | (parameters or {})
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if data_docs_dir is not None:
@@ -168,15 +204,15 @@ def run_suites(
         )
     source = context.data_sources.add_pandas("news")
     results: dict[str, SuiteResult] = {}
-    for name in only or suite_names():
-        if name not in frames:
-            continue
+    for name in names:
         document = load_suite_document(name)
+        frame = staged.frames[name]
         suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=document["expectations"], meta=document.get("meta", {})))
+        written = {e.id: own for e, own in zip(suite.expectations, document["expectations"])}
         batch_definition = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("partition")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch_definition, suite=suite))
         result = definition.run(
-            batch_parameters={"dataframe": frames[name]},
+            batch_parameters={"dataframe": frame},
             expectation_parameters=params,
             result_format={
                 "result_format": "SUMMARY",
@@ -184,7 +220,8 @@ def run_suites(
                 "unexpected_index_column_names": document["meta"]["key"],
             },
         )
-        results[name] = SuiteResult(name, document.get("meta", {}).get("version"), len(frames[name]), [_outcome(name, r) for r in result.results])
+        outcomes = [_outcome(name, r, written[r.expectation_config.id], params) for r in result.results]
+        results[name] = SuiteResult(name, document.get("meta", {}).get("version"), len(frame), outcomes)
     index = None
     if data_docs_dir is not None:
         try:
@@ -211,12 +248,11 @@ def prune_data_docs(root: Path, keep_runs: int, current: Path) -> list[Path]:
     return doomed
 
 
-def default_parameters(tables: dict[str, pa.Table]) -> dict[str, Any]:
+def default_parameters(rows: Mapping[str, int]) -> dict[str, Any]:
     """Row counts of the partition and the per-article minimum body length."""
     from newskit.quality import DEFAULT_CONFIG
 
-    raw = tables["raw_scrapes"].num_rows if "raw_scrapes" in tables else None
-    articles = tables["articles"].num_rows if "articles" in tables else None
+    raw, articles = rows.get("raw_scrapes"), rows.get("articles")
     return {  # None leaves that bound open
         "raw_scrapes_rows": raw,
         "half_raw_scrapes_rows": None if raw is None else raw // 2,

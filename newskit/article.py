@@ -9,7 +9,7 @@ from datetime import date
 from newskit.clean import clean_blocks
 from newskit.dedup import body_hash
 from newskit.blocks import Block
-from newskit.extract import EXTRACTOR_VERSION
+from newskit import EXTRACTOR_VERSION
 from newskit.records import stable_id
 from newskit.segment import segment
 

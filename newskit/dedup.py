@@ -30,21 +30,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-DUPLICATE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("duplicate_of", pa.string()),
-        ("method", pa.string()),
-        ("similarity", pa.float64()),
-    ]
-)
-SIGNATURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("body_hash", pa.string()),
-        ("minhash", pa.binary()),  # num_perm little-endian uint32 values; NULL when too short
-    ]
-)
+from warehouse.contract import arrow_schema
+
+DUPLICATE_SCHEMA = arrow_schema("duplicates", exclude=("partition_date",))
+SIGNATURE_SCHEMA = arrow_schema("article_signatures", exclude=("partition_date",))
 
 
 @dataclass(frozen=True)

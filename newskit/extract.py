@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib.metadata import version
 
 import py3langid
 import trafilatura
@@ -19,7 +18,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.xml import xmltotxt
 
-from newskit import RULES_VERSION
+from newskit import EXTRACTOR_VERSION
 from newskit.blocks import Block, BlockKind
 from newskit.boilerplate import boilerplate_reason, is_plea
 from newskit.captions import figure_captions, gallery_caption, split_credit
@@ -31,12 +30,6 @@ from newskit.normalise import fold_for_hash
 from newskit.metadata import Metadata, clean_authors, html_metadata, language_code, names_only_line, parse_datetime, text_metadata
 
 __all__ = ["Block", "BlockKind", "Extracted", "EXTRACTOR_VERSION", "extract_html", "extract_text", "html_to_text"]
-
-EXTRACTOR_VERSION = ";".join(
-    [f"newskit-rules={RULES_VERSION}"] + [f"{pkg}={version(pkg)}" for pkg in ("trafilatura", "lxml", "htmldate", "ftfy", "py3langid")]
-)
-"""Stamped on every article: a change of our rules or of an extraction package changes it."""
-
 
 # output_format "txt": bare_extraction then skips its own text rendering, we render per element
 _TRAFILATURA_OPTIONS = dict(include_comments=False, output_format="txt")

@@ -12,23 +12,12 @@ from datetime import date, timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse.contract import arrow_schema
+
 UNKNOWN_SITE = "(unknown)"
 FILL_RATES = ("title_fill", "date_fill", "authors_fill")
 
-HEALTH_SCHEMA = pa.schema(
-    [
-        ("site", pa.string()),
-        ("partition_date", pa.date32()),
-        ("articles", pa.int64()),
-        ("quarantined", pa.int64()),
-        ("duplicates", pa.int64()),
-        ("title_fill", pa.float64()),
-        ("date_fill", pa.float64()),
-        ("authors_fill", pa.float64()),
-        ("mean_body_chars", pa.float64()),
-        ("duplicate_share", pa.float64()),
-    ]
-)
+HEALTH_SCHEMA = arrow_schema("source_health")
 
 
 @dataclass(frozen=True)

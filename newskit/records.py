@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from warehouse.contract import arrow_schema
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -102,24 +104,9 @@ class RawScrape:
         return stable_id("scrape", self.source, self.sha256)
 
 
-RAW_SCRAPES_SCHEMA = pa.schema(
-    [
-        ("scrape_id", pa.string()),
-        ("partition_date", pa.date32()),
-        ("source", pa.string()),
-        ("source_kind", pa.string()),
-        ("url", pa.string()),
-        ("site", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("content_type", pa.string()),
-        ("declared_charset", pa.string()),
-        ("sha256", pa.string()),
-        ("bytes", pa.int64()),
-        ("content", pa.large_binary()),
-        ("reject_reason", pa.string()),
-        ("reject_detail", pa.string()),
-    ]
-)
+RAW_SCRAPES_SCHEMA = arrow_schema("raw_scrapes")
+"""news.raw_scrapes as the raw stage stores it (and the warehouse keeps it: warehouse/repair.py restores
+a damaged raw stage file from it), with the reason a source already knows the scrape cannot become an article."""
 
 
 def raw_scrapes_to_arrow(scrapes: list[RawScrape]) -> pa.Table:

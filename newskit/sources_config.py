@@ -1,7 +1,7 @@
 """The sources file: which feeds, sitemaps, URL lists and WARC files a day ingests, and how politely.
 
-The file is YAML, named by the environment variable `NEWS_SOURCES` (see docs/sources.md and
-sources.example.yaml). Every mistake is reported as a `SourcesConfigError` that names the file and
+The file is YAML, named by the setting `sources_file` (environment variable `NEWS_SOURCES`; see
+docs/sources.md and sources.example.yaml). Every mistake is reported as a `SourcesConfigError` that names the file and
 the key, so an operator can fix it without reading code.
 """
 
@@ -18,7 +18,6 @@ import yaml
 
 from newskit.limits import DEFAULT_MAX_RAW_BYTES
 
-SOURCES_ENV = "NEWS_SOURCES"
 SOURCE_KINDS = ("feed", "sitemap", "urls", "warc")
 RUN_LEVEL_SETTINGS = frozenset({"allow_private_networks", "refetch"})
 DEFAULT_USER_AGENT = "newskit-news-warehouse/0.1 (polite research crawler; obeys robots.txt)"
@@ -213,11 +212,3 @@ def load_sources_config(path: str | os.PathLike[str], max_raw_bytes: int = DEFAU
     except yaml.YAMLError as exc:
         raise SourcesConfigError(f"{file}: invalid YAML: {exc}") from exc
     return parse_sources_config(raw, path=file, max_raw_bytes=max_raw_bytes)
-
-
-def sources_config_from_env(
-    env: Mapping[str, str] | None = None, max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES
-) -> SourcesConfig | None:
-    """The config named by NEWS_SOURCES, or None when the variable is unset or empty."""
-    value = (os.environ if env is None else env).get(SOURCES_ENV, "").strip()
-    return load_sources_config(value, max_raw_bytes) if value else None

@@ -29,26 +29,12 @@ from newskit.fetch import FEED_TYPES, PAGE_TYPES, SITEMAP_TYPES, FetchAttempt, F
 from newskit.records import RawScrape, sha256_hex, site_from_url
 from newskit.sources_config import SourcesConfig, SourceSpec
 from newskit.warc import iter_warc
+from warehouse.contract import arrow_schema
 
 SCRAPE_KIND = {"feed": "feed", "sitemap": "sitemap", "urls": "http"}
 MAX_SITEMAP_DEPTH = 2  # an index may point at indexes once more, no deeper
 
-FETCH_LOG_SCHEMA = pa.schema(
-    [
-        ("partition_date", pa.date32()),
-        ("source_name", pa.string()),
-        ("url", pa.string()),
-        ("purpose", pa.string()),  # page | feed | sitemap | robots
-        ("attempt", pa.int32()),  # 0 = decided without a request (robots, known URL, limits)
-        ("status", pa.int32()),
-        ("bytes", pa.int64()),
-        ("elapsed_ms", pa.int64()),
-        ("error", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-    ]
-)
+FETCH_LOG_SCHEMA = arrow_schema("fetch_log")
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None, console: Console | None = None) -> int:
         if not console.is_terminal:
             console.width = NON_TTY_WIDTH  # logs: a table at rich's 80-column default would wrap its cells
     try:
-        return args.handler(args, NewsSettings(), console)
+        return args.handler(args, NewsSettings.from_env(), console)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,15 @@
-"""The code location: `dagster dev -w workspace.yaml` or `dagster ... -m pipelines.definitions`."""
+"""The code location: `dagster dev -w workspace.yaml` or `dagster ... -m pipelines.definitions`.
+
+Loading it reads NEWS_FIRST_DAY (pipelines/deployment.py) and which settings variables are set
+(pipelines/settings.py), and imports no model: spaCy, trafilatura and Great Expectations are
+imported by the steps that use them (tests/test_catalog.py checks).
+"""
 
 import dagster as dg
 
 from assets.clean import cleaned
 from assets.extract import extracted
-from assets.load import warehouse
+from assets.load import load
 from assets.nlp import nlp
 from assets.quality import quality
 from assets.raw import raw_scrapes
@@ -14,9 +19,9 @@ from pipelines.sensors import landing_sensor
 from pipelines.settings import NewsSettings
 
 defs = dg.Definitions(
-    assets=[raw_scrapes, extracted, cleaned, nlp, quality, warehouse],
+    assets=[raw_scrapes, extracted, cleaned, nlp, quality, load],
     jobs=[ingest_job, reextract_job, forget_scrapes_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor, failure_alerts],
-    resources={"settings": NewsSettings()},
+    resources={"settings": NewsSettings.from_env(as_env_vars=True)},
 )

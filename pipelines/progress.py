@@ -128,11 +128,15 @@ def format_seconds(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def format_counts(metadata: dict[str, dg.MetadataValue]) -> str:
-    """The integer counts of a materialization ('16 scrapes, 12 articles'); `rows_<table>` only when there is nothing else."""
+def format_counts(metadata: dict[str, dg.MetadataValue], asset_key: dg.AssetKey | None = None) -> str:
+    """The integer counts of a materialization ('16 scrapes, 12 articles'); a table asset's
+    `dagster/row_count` as '<n> <table>'; `rows_<table>` only when there is nothing else."""
     ints = [(key, value.value) for key, value in metadata.items() if isinstance(value, dg.IntMetadataValue)]
-    plain = [(key, n) for key, n in ints if not key.startswith("rows_")]
-    chosen = plain or [(key.removeprefix("rows_"), n) for key, n in ints]
+    row_count = dict(ints).get("dagster/row_count")
+    if row_count is not None and asset_key is not None:
+        return f"{row_count:,} {asset_key.path[-1].replace('_', ' ')}"
+    plain = [(key, n) for key, n in ints if not key.startswith(("rows_", "dagster/"))]
+    chosen = plain or [(key.removeprefix("rows_"), n) for key, n in ints if key.startswith("rows_")]
     return ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in chosen[:MAX_COUNTS_SHOWN])
 
 
@@ -161,7 +165,7 @@ class IngestProgress:
         self._day_index = 0
         self._done: set[str] = set()
         self._started: dict[str, float] = {}
-        self._counts: dict[str, str] = {}
+        self._counts: dict[str, list[str]] = {}  # per step: one entry per asset it materialized
         self._running: str | None = None
 
     def __enter__(self) -> IngestProgress:
@@ -195,7 +199,8 @@ class IngestProgress:
             self._running = step
             self._bar.update(self._task, description=f"{self.day} ({self._day_index + 1}/{len(self.days)}) {step}")
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            self._counts[step] = format_counts(event.step_materialization_data.materialization.metadata)
+            materialization = event.step_materialization_data.materialization
+            self._counts.setdefault(step, []).append(format_counts(materialization.metadata, materialization.asset_key))
         elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
             seconds = entry.timestamp - self._started.get(step, entry.timestamp)
             ok = event.event_type == dg.DagsterEventType.STEP_SUCCESS
@@ -206,11 +211,17 @@ class IngestProgress:
             left = self._left()
             status = "ok" if ok else "FAILED"
             self.console.print(
-                f"{self.day}  {step:<16} {status:<6} {seconds:6.1f} s  {self._counts.get(step, '')}"
+                f"{self.day}  {step:<16} {status:<6} {seconds:6.1f} s  {self.counts(step)}"
                 + (f"  ({left})" if ok else ""),
                 highlight=False, markup=False,
             )
             self._bar.advance(self._task)
+
+    def counts(self, step: str) -> str:
+        """What the step materialized: its counts, or the first tables' row counts for the load."""
+        parts = [part for part in self._counts.get(step, []) if part]
+        shown = ", ".join(parts[:MAX_COUNTS_SHOWN])
+        return shown + (f" (+{len(parts) - MAX_COUNTS_SHOWN} tables)" if len(parts) > MAX_COUNTS_SHOWN else "")
 
     def day_finished(self, message: str) -> None:
         self.console.print(f"{self.day}  {message}", highlight=False, markup=False)

@@ -14,6 +14,11 @@ TABLES = ["raw_scrapes", "articles", "paragraphs", "sentences", "entities", "fig
           "quality_flags", "duplicates", "quarantine"]
 
 
+def with_sources(settings: NewsSettings, sources_file: str) -> NewsSettings:
+    """The same deployment with a sources file (the setting NEWS_SOURCES fills)."""
+    return NewsSettings(scrapes_dir=settings.scrapes_dir, warehouse_path=settings.warehouse_path, sources_file=sources_file)
+
+
 def all_assets():
     return list(defs.assets)
 

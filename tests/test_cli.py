@@ -105,7 +105,7 @@ def test_definitions_validate_and_ui_serves_the_asset_graph(tmp_path: Path, land
             assert time.monotonic() < deadline, "dagster-webserver did not serve the asset graph in 120 s"
             time.sleep(1)
         keys = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert {"raw_scrapes", "extracted", "cleaned", "nlp", "quality", "news/warehouse"} <= keys
+        assert {"raw_scrapes", "extracted", "cleaned", "nlp", "quality", "news/articles", "news/entities"} <= keys
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -142,6 +142,8 @@ def test_ingest_skips_folders_outside_the_partitions_and_names_the_day_that_fail
     assert any(line.startswith(f"{NEXT_DAY}  day 2 of 2  (about ") for line in out), "no estimate after a day was timed"
     assert not any("\x1b[" in line for line in out), "escape codes in output that is not a terminal"
     articles = sum(v == "article" for v in EXPECTED_DAY.values())
+    load_line = [line for line in out if line.startswith(f"{DAY}  load ") and " ok " in line]
+    assert load_line and f"{len(EXPECTED_DAY)} raw scrapes, {articles} articles," in load_line[0], out
     day_row = [line for line in out if line.strip().startswith(DAY) and "loaded (" in line]
     fail_row = [line for line in out if line.strip().startswith(NEXT_DAY) and "FAILED at raw_scrapes" in line]
     assert day_row and fail_row, proc.stdout[-2000:]
@@ -163,7 +165,7 @@ def replay_on_a_terminal(home: Path) -> None:
 
     from pipelines.progress import IngestProgress, RunEvents, StageTimes
 
-    stages = ["raw_scrapes", "extracted", "cleaned", "nlp", "quality", "news__warehouse"]
+    stages = ["raw_scrapes", "extracted", "cleaned", "nlp", "quality", "load"]
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=120)
     # dagster.yaml names its storage folder through $DAGSTER_HOME, as the run's own process saw it
@@ -210,6 +212,8 @@ def test_time_left_counts_and_folder_names(tmp_path: Path):
     metadata = {"scrapes": dg.MetadataValue.int(1200), "by_type": dg.MetadataValue.json({}), "rows_x": dg.MetadataValue.int(3)}
     assert format_counts(metadata) == "1,200 scrapes"
     assert format_counts({"rows_articles": dg.MetadataValue.int(7)}) == "7 articles"
+    table = {"dagster/row_count": dg.MetadataValue.int(12), "rows_all_days": dg.MetadataValue.int(40)}
+    assert format_counts(table, dg.AssetKey(["news", "quality_flags"])) == "12 quality flags"
 
     for name in ("2026-03-14", "2026-03-15", "2026-03-16", "1969-12-31", ".hidden"):
         (tmp_path / name).mkdir()

@@ -18,12 +18,12 @@ from pipelines.definitions import defs
 from pipelines.settings import NewsSettings
 from tests.fault_helpers import REPO, dagster_home, dead_pid, hold_writer_slot
 
-LOAD = dg.AssetKey(["news", "warehouse"])
+LOAD = "group:warehouse"  # the load step: one multi-asset, every news/<table>
 DAGSTER = Path(sys.executable).with_name("dagster")
 
 
 def load_only(instance: dg.DagsterInstance, settings: NewsSettings, day: str) -> dg.ExecuteInProcessResult:
-    return dg.materialize(list(defs.assets), selection=[LOAD], partition_key=day, instance=instance,
+    return dg.materialize(list(defs.assets), selection=LOAD, partition_key=day, instance=instance,
                           resources={"settings": settings}, raise_on_error=False)
 
 
@@ -72,7 +72,7 @@ from pipelines.definitions import defs
 from pipelines.settings import NewsSettings
 instance = dg.DagsterInstance.get()
 settings = NewsSettings(warehouse_path=sys.argv[1])
-result = dg.materialize(list(defs.assets), selection=[dg.AssetKey(["news", "warehouse"])], partition_key="2026-05-02",
+result = dg.materialize(list(defs.assets), selection="group:warehouse", partition_key="2026-05-02",
                         instance=instance, resources={"settings": settings}, raise_on_error=False)
 print("finished", result.success, flush=True)
 """
@@ -133,7 +133,7 @@ def test_headless_materialize_frees_the_slot_of_a_killed_load(tmp_path: Path, mo
     env = os.environ | {"DAGSTER_HOME": str(home), "NEWS_WAREHOUSE": str(tmp_path / "wh" / "warehouse.duckdb"),
                         "NEWS_SCRAPES_DIR": str(tmp_path / "scrapes")}
     dead_run = hold_writer_slot(instance, dead_pid(), "2026-05-01")
-    proc = subprocess.run([str(DAGSTER), "asset", "materialize", "-m", "pipelines.definitions", "--select", "news/warehouse",
+    proc = subprocess.run([str(DAGSTER), "asset", "materialize", "-m", "pipelines.definitions", "--select", "group:warehouse",
                            "--partition", "2026-05-02"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"Freed the 'warehouse_writer' slot of run {dead_run}" in proc.stderr

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from expectations.run_suites import SUITES_DIR, ValidationRun, run_suites, suite_names
+from warehouse.contract import arrow_schema
 
 DAY = date(2025, 8, 16)
 NOW = datetime(2025, 8, 16, 9, 0, tzinfo=timezone.utc)
@@ -21,12 +22,21 @@ PARAGRAPHS = [
 BODY = "\n\n".join(PARAGRAPHS)
 
 
+def contract_table(name: str, columns: dict) -> pa.Table:
+    """news.<name> with the contract's columns and types; the columns not given are NULL."""
+    schema = arrow_schema(name)
+    rows = len(next(iter(columns.values())))
+    return pa.table({f.name: pa.array(columns[f.name], f.type) if f.name in columns else pa.nulls(rows, f.type) for f in schema},
+                    schema=schema)
+
+
 def partition() -> dict[str, pa.Table]:
     """Two scrapes: one article with paragraphs, sentences, an entity and a figure; one quarantined."""
     contents = [b"<html>terminal</html>", b"<html>cookie wall</html>"]
     second = len(PARAGRAPHS[0]) + 2
     return {
-        "raw_scrapes": pa.table(
+        "raw_scrapes": contract_table(
+            "raw_scrapes",
             {
                 "scrape_id": ["s1", "s2"], "partition_date": [DAY, DAY], "source": ["a.html", "b.html"],
                 "source_kind": ["landing", "landing"], "url": [None, None], "site": ["harbour", "harbour"],
@@ -35,7 +45,8 @@ def partition() -> dict[str, pa.Table]:
                 "bytes": [len(c) for c in contents], "content": pa.array(contents, pa.large_binary()),
             }
         ),
-        "articles": pa.table(
+        "articles": contract_table(
+            "articles",
             {
                 "article_id": ["a1"], "scrape_id": ["s1"], "partition_date": [DAY], "url": ["https://h.test/x"],
                 "title": ["Ferry terminal to close"], "authors": pa.array([["Jo Smith"]]),
@@ -45,7 +56,8 @@ def partition() -> dict[str, pa.Table]:
                 "extractor_version": ["test"],
             }
         ),
-        "paragraphs": pa.table(
+        "paragraphs": contract_table(
+            "paragraphs",
             {
                 "article_id": ["a1", "a1", "a1"], "partition_date": [DAY] * 3,
                 "paragraph_no": pa.array([0, 1, 2], pa.int32()), "kind": ["body", "body", "caption"],
@@ -54,14 +66,16 @@ def partition() -> dict[str, pa.Table]:
                 "char_end": pa.array([len(PARAGRAPHS[0]), len(BODY), None], pa.int32()),
             }
         ),
-        "sentences": pa.table(
+        "sentences": contract_table(
+            "sentences",
             {
                 "article_id": ["a1", "a1"], "partition_date": [DAY] * 2, "sentence_no": pa.array([0, 1], pa.int32()),
                 "paragraph_no": pa.array([0, 1], pa.int32()), "text": PARAGRAPHS,
                 "char_start": pa.array([0, second], pa.int32()), "char_end": pa.array([len(PARAGRAPHS[0]), len(BODY)], pa.int32()),
             }
         ),
-        "entities": pa.table(
+        "entities": contract_table(
+            "entities",
             {
                 "article_id": ["a1"], "partition_date": [DAY], "entity_no": pa.array([0], pa.int32()),
                 "sentence_no": pa.array([0], pa.int32()), "text": ["Tuesday"], "label": ["DATE"], "canonical": ["Tuesday"],
@@ -69,7 +83,8 @@ def partition() -> dict[str, pa.Table]:
                 "char_end": pa.array([BODY.index("Tuesday") + 7], pa.int32()),
             }
         ),
-        "figures": pa.table(
+        "figures": contract_table(
+            "figures",
             {
                 "article_id": ["a1"], "partition_date": [DAY], "figure_no": pa.array([0], pa.int32()),
                 "sentence_no": pa.array([1], pa.int32()), "text": ["About 240 people"], "value": [240.0],
@@ -79,8 +94,8 @@ def partition() -> dict[str, pa.Table]:
                 "char_start": pa.array([second], pa.int32()), "char_end": pa.array([second + 16], pa.int32()),
             }
         ),
-        "quarantine": pa.table(
-            {"scrape_id": ["s2"], "partition_date": [DAY], "source": ["b.html"], "reasons": pa.array([["consent_wall"]]), "detail": ["x"]}
+        "quarantine": contract_table(
+            "quarantine", {"scrape_id": ["s2"], "partition_date": [DAY], "source": ["b.html"], "reasons": pa.array([["consent_wall"]]), "detail": ["x"]}
         ),
     }
 
@@ -151,3 +166,20 @@ def test_an_expectation_that_raised_in_gx_counts_as_a_failure() -> None:
     assert {o.column for o in raised} == {"label"}
     assert any("label" in (o.message or "") for o in raised)
     assert run.blocks_load  # the NOT NULL expectation on label is an error
+
+
+def test_a_failure_names_its_bound_its_parameter_its_rows_and_what_to_do() -> None:
+    from expectations.report import failures_markdown
+
+    tables = partition()
+    tables["entities"] = replace_column(tables["entities"], "char_end", [len(BODY) + 40])  # offset outside the body
+    run = run_suites(tables, run_time=NOW, parameters={"raw_scrapes_rows": 0}, only=["articles", "entities"])
+    count = next(o for o in run.suites["articles"].failures() if o.expectation == "expect_table_row_count_to_be_between")
+    assert count.bound == {"max_value": 0} and count.parameters == {"max_value": "raw_scrapes_rows"} and count.observed == 1
+    assert "| max_value = 0 ($raw_scrapes_rows) | 1 |" in failures_markdown(run.suites["articles"])
+    markdown = failures_markdown(run.suites["entities"], "Staged rows: `x.parquet`")
+    assert "Staged rows: `x.parquet`" in markdown
+    row = next(line for line in markdown.splitlines() if "| span_in_body |" in line and line.startswith("| "))
+    assert "value_set = [true]" in row and "1 of 1 row unexpected" in row and "An offset points outside the article body" in row
+    assert "| span_in_body | article_id | entity_no |" in markdown and "| false | a1 | 0 |" in markdown
+    assert failures_markdown(run_suites(partition(), run_time=NOW, only=["figures"]).suites["figures"]) == ""

@@ -20,7 +20,7 @@ from assets.raw import raw_scrapes
 from pipelines.definitions import defs
 from pipelines.settings import NewsSettings
 from tests.landing_fixture import DAY, EXPECTED_DAY, NEXT_DAY, write_landing
-from tests.pipeline_helpers import query, run_day, snapshot
+from tests.pipeline_helpers import query, run_day, snapshot, with_sources
 from tests.web_fixture_server import FixtureSite, page, start
 from warehouse.lake import stage_file
 
@@ -49,7 +49,8 @@ def loaded(loaded_once: NewsSettings, tmp_path: Path, monkeypatch: pytest.Monkey
     shutil.copytree(loaded_once.scrapes, tmp_path / "scrapes", copy_function=shutil.copy2)
     shutil.copytree(loaded_once.warehouse.parent, tmp_path / "wh")
     settings = NewsSettings(scrapes_dir=str(tmp_path / "scrapes"), warehouse_path=str(tmp_path / "wh" / "warehouse.duckdb"))
-    monkeypatch.setattr(cli, "NewsSettings", lambda: settings)
+    monkeypatch.setenv("NEWS_SCRAPES_DIR", settings.scrapes_dir)  # what `python -m pipelines.cli` reads
+    monkeypatch.setenv("NEWS_WAREHOUSE", settings.warehouse_path)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
     return settings
@@ -182,10 +183,10 @@ def feed_site() -> Iterator[FixtureSite]:
     server.server_close()
 
 
-def test_a_rerun_after_a_feed_update_with_the_same_bytes_converges(feed_site: FixtureSite, settings: NewsSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_rerun_after_a_feed_update_with_the_same_bytes_converges(feed_site: FixtureSite, settings: NewsSettings, tmp_path: Path):
     sources = tmp_path / "sources.yaml"
     sources.write_text(f"defaults:\n  rate_limit_per_host: 100\n  allow_private_networks: true\nsources:\n  - name: line\n    feed: {feed_site.base_url}/rss.xml\n", encoding="utf-8")
-    monkeypatch.setenv("NEWS_SOURCES", str(sources))
+    settings = with_sources(settings, str(sources))
     assert dg.materialize([raw_scrapes], partition_key=DAY, resources={"settings": settings}).success
     time.sleep(1.1)  # feeds give updates to the second: the update must come after the first fetch's second
     feed_site.updated.append(datetime.now(UTC).isoformat())  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from warehouse.lake import stage_file, table_file
 from assets.raw import raw_scrapes
 from pipelines.settings import NewsSettings
 from tests.landing_fixture import DAY
-from tests.pipeline_helpers import query, run_day
+from tests.pipeline_helpers import query, run_day, with_sources
 from tests.web_fixture_server import FixtureSite, page, start
 
 PARAGRAPHS = [
@@ -95,8 +95,8 @@ def _materialize(settings: NewsSettings) -> dg.ExecuteInProcessResult:
     return dg.materialize([raw_scrapes], partition_key=DAY, resources={"settings": settings})
 
 
-def test_web_and_warc_beside_landing_then_rerun_reuses(site: FixtureSite, tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
-    monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url)))
+def test_web_and_warc_beside_landing_then_rerun_reuses(site: FixtureSite, tmp_path: Path, settings: NewsSettings) -> None:
+    settings = with_sources(settings, str(_sources(tmp_path, site.base_url)))
     day = date.fromisoformat(DAY)
     assert _materialize(settings).success
     stage = pq.read_table(stage_file(settings.lake, "raw_scrapes", day))
@@ -120,13 +120,13 @@ def test_web_and_warc_beside_landing_then_rerun_reuses(site: FixtureSite, tmp_pa
     assert len(log2) > len(log) and ("already_fetched" in {r["error"] for r in log2})
 
     # refetch: true fetches the day's pages again
-    monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url, refetch=True)))
+    settings = with_sources(settings, str(_sources(tmp_path, site.base_url, refetch=True)))
     assert _materialize(settings).success
     assert len(site.hits("/rail.html")) == 2
 
 
 def test_fetch_log_is_written_even_when_the_step_fails(site: FixtureSite, tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
-    monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url)))
+    settings = with_sources(settings, str(_sources(tmp_path, site.base_url)))
 
     def disk_full(scrapes):  # type: ignore[no-untyped-def]
         raise OSError("No space left on device")
@@ -140,10 +140,10 @@ def test_fetch_log_is_written_even_when_the_step_fails(site: FixtureSite, tmp_pa
     assert site.base_url + "/rail.html" in log["url"].to_pylist()
 
 
-def test_invalid_sources_file_fails_with_its_message(tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
+def test_invalid_sources_file_fails_with_its_message(tmp_path: Path, settings: NewsSettings) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources: [{name: x, feed: gopher://old.example/}]", encoding="utf-8")
-    monkeypatch.setenv("NEWS_SOURCES", str(bad))
+    settings = with_sources(settings, str(bad))
     result = dg.materialize([raw_scrapes], partition_key=DAY, resources={"settings": settings}, raise_on_error=False)
     assert not result.success
     failure = result.get_step_failure_events()[0].event_specific_data.error.message
@@ -151,8 +151,8 @@ def test_invalid_sources_file_fails_with_its_message(tmp_path: Path, settings: N
 
 
 @pytest.mark.slow
-def test_fetch_log_and_web_articles_reach_the_warehouse(site: FixtureSite, tmp_path: Path, settings: NewsSettings, monkeypatch) -> None:
-    monkeypatch.setenv("NEWS_SOURCES", str(_sources(tmp_path, site.base_url)))
+def test_fetch_log_and_web_articles_reach_the_warehouse(site: FixtureSite, tmp_path: Path, settings: NewsSettings) -> None:
+    settings = with_sources(settings, str(_sources(tmp_path, site.base_url)))
     assert run_day(settings, DAY).success
     wh = settings.warehouse
     assert query(wh, "SELECT count(*) FROM news.fetch_log WHERE partition_date = ?", [DAY])[0][0] == 6

@@ -10,7 +10,6 @@ from newskit.sources_config import (
     FetchSettings,
     SourcesConfigError,
     load_sources_config,
-    sources_config_from_env,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,8 +90,12 @@ def test_yaml_syntax_error_and_missing_file(tmp_path: Path) -> None:
         load_sources_config(tmp_path / "missing.yaml")
 
 
-def test_env_variable_names_the_file(tmp_path: Path) -> None:
+def test_the_settings_name_the_file(tmp_path: Path) -> None:
+    from pipelines.settings import NewsSettings
+
     path = _write(tmp_path, "sources: [{name: x, urls: https://a.example/1}]")
-    assert sources_config_from_env({}) is None
-    config = sources_config_from_env({"NEWS_SOURCES": str(path)})
-    assert config is not None and config.sources[0].locations == ("https://a.example/1",)
+    assert NewsSettings.from_env({}).sources is None
+    settings = NewsSettings.from_env({"NEWS_SOURCES": str(path)})
+    assert settings.sources == path
+    config = load_sources_config(settings.sources)
+    assert config.sources[0].locations == ("https://a.example/1",)

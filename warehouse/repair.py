@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = sub.add_parser("raw", help="restore a day's raw stage file from its copies")
     raw.add_argument("day", metavar="YYYY-MM-DD", type=date.fromisoformat)
     args = parser.parse_args(argv)
-    settings = NewsSettings()
+    settings = NewsSettings.from_env()
     try:
         source = restore_raw_stage(settings.lake, settings.warehouse, args.day)
     except LakeFileError as exc:
