@@ -38,6 +38,7 @@ from warehouse.publish import publish, published_tables  # noqa: E402
 
 FIRST = date(2026, 1, 5)
 QUALITY = dg.AssetSelection.assets("quality")
+LOAD = dg.AssetSelection.groups("warehouse")  # the one load step: every news/* table
 
 
 def write_landing(root: Path, day: date, articles: list[dict]) -> None:
@@ -79,8 +80,8 @@ def main_behaviour(settings: NewsSettings, day: date) -> float:
 
 def measure(settings: NewsSettings, day: date) -> dict:
     """Both measured days alike: a first (untimed) run, then a timed re-run of the same steps."""
-    materialize(settings, QUALITY | QUALITY.downstream(), day)
-    quality_and_load = materialize(settings, QUALITY | QUALITY.downstream(), day)
+    materialize(settings, QUALITY | LOAD, day)
+    quality_and_load = materialize(settings, QUALITY | LOAD, day)
     started = time.perf_counter()
     load.load_partition(settings.warehouse, settings.lake, day)
     reload = time.perf_counter() - started

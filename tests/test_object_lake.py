@@ -85,7 +85,7 @@ def test_stages_and_load_on_machines_sharing_only_the_bucket(bucket: str, tmp_pa
     assert ran.success
     assert not stages.warehouse.exists(), "the stages' machine never opens the warehouse"
     assert not (tmp_path / "b" / "lake").exists()
-    loaded = dg.materialize(all_assets(), selection=quality.downstream(), partition_key=DAY,
+    loaded = dg.materialize(all_assets(), selection=dg.AssetSelection.groups("warehouse"), partition_key=DAY,
                             resources={"settings": writer})
     assert loaded.success
     articles = query(writer.warehouse, "SELECT count(*) FROM news.articles")[0][0]
