@@ -14,7 +14,9 @@ never on the order in which days were loaded: a backfill of an earlier day re-po
 `duplicate_of` is always the earliest article of its group (for versions: the earliest article
 with that canonical URL), and never itself an exact or near duplicate. Cost: one MinHash per
 article (store it with `article_signatures` and pass it back in to skip the recomputation) plus one
-LSH query per article, so it grows linearly with history size.
+LSH query per article, linear in the articles passed in. The load passes only the articles
+connected to its day (`match_keys`, `near_match_keys` below; warehouse/duplicates.py), whose links
+equal those of the whole history.
 """
 
 from __future__ import annotations

@@ -265,8 +265,9 @@ _TABLES = (
     Table(
         "duplicates",
         grain="duplicate link",
-        description="Exact, near and version links over the whole history, recomputed at every load (so they do "
-        "not depend on the order days ran in): each article points at the earliest copy.",
+        description="Exact, near and version links over the whole history: each article points at the earliest "
+        "copy. A load recomputes the links of the articles connected to its day (news.article_keys), with the rows "
+        "of a full recompute, so they do not depend on the order days ran in.",
         key=("article_id",),
         upstream=("news/articles", "news/article_signatures"),
         columns=(
@@ -338,8 +339,8 @@ _TABLES = (
     Table(
         "source_health",
         grain="site and day",
-        description="Per publisher and day: how much came in and how complete it was. Recomputed for the whole "
-        "history at every load (a backfill changes later days' duplicate shares).",
+        description="Per publisher and day: how much came in and how complete it was. Recomputed by each load "
+        "for its day and the days whose duplicate links it changed (a backfill changes later days' duplicate shares).",
         key=("site", "partition_date"),
         upstream=("news/articles", "news/quarantine", "news/duplicates"),
         columns=(
