@@ -29,13 +29,18 @@ from warehouse.connection import run
 
 AFFECTED = "dedup_affected"  # temp table: the article ids whose links are recomputed
 _IN_AFFECTED = f"article_id IN (SELECT article_id FROM {AFFECTED})"
+# what a refresh writes about the recomputed articles: their links and their statuses
+_LINKED_ROWS = f"""
+    SELECT partition_date, article_id, duplicate_of, method, similarity, NULL AS status
+    FROM news.duplicates WHERE {_IN_AFFECTED}
+    UNION ALL SELECT partition_date, article_id, NULL, NULL, NULL, status FROM news.articles WHERE {_IN_AFFECTED}"""
 
 
 @dataclass
 class DuplicateRefresh:
     links_total: int = 0  # rows of news.duplicates after the refresh
     recomputed: int = 0  # articles whose links were recomputed
-    days: set[date] = field(default_factory=set)  # days whose duplicates, flags, statuses or health were rewritten
+    days: set[date] = field(default_factory=set)  # the day and the days whose links or statuses changed
 
 
 def day_keys(con: duckdb.DuckDBPyConnection, day: date) -> pa.Table:
@@ -62,6 +67,7 @@ def refresh_duplicates(
     else:
         connected_articles(con, day, old_keys if old_keys is not None else pa.table({"key": pa.array([], pa.int64())}))
         scope = _IN_AFFECTED
+    run(con, f"CREATE OR REPLACE TEMP TABLE dedup_before AS {_LINKED_ROWS}")
     history = con.sql(
         f"""
         SELECT a.article_id, a.url, a.canonical_url, r.source, a.published_at, a.fetched_at, s.body_hash, s.minhash
@@ -108,7 +114,7 @@ def refresh_duplicates(
         WHERE {scope}
         """,
     )
-    days = {d for (d,) in con.execute(f"SELECT DISTINCT partition_date FROM news.articles WHERE {_IN_AFFECTED}").fetchall()}
+    days = changed_days(con)
     if day is not None:
         days.add(day)
     refresh_source_health(con, None if day is None else days)
@@ -117,6 +123,17 @@ def refresh_duplicates(
         recomputed=history.num_rows,
         days=days,
     )
+
+
+def changed_days(con: duckdb.DuckDBPyConnection) -> set[date]:
+    """Days whose links or statuses of the recomputed articles differ from before the refresh
+    (most links of a connected set do not move: a new copy links to an original that stays one)."""
+    run(con, f"CREATE OR REPLACE TEMP TABLE dedup_after AS {_LINKED_ROWS}")
+    return {d for (d,) in con.execute(
+        """SELECT DISTINCT partition_date FROM (
+               (SELECT * FROM dedup_before EXCEPT ALL SELECT * FROM dedup_after)
+               UNION ALL (SELECT * FROM dedup_after EXCEPT ALL SELECT * FROM dedup_before))"""
+    ).fetchall()}
 
 
 def connected_articles(con: duckdb.DuckDBPyConnection, day: date, old_keys: pa.Table) -> int:
