@@ -38,17 +38,24 @@ def _paragraphs(rng: random.Random, vocabulary: list[str], count: int) -> list[s
             for _ in range(count)]
 
 
-def generate_history(days: list[date], per_day: int, seed: int = 5) -> dict[date, list[dict]]:
-    """Per day, its articles (article_id, url, site, published_at, fetched_at, paragraphs)."""
+def generate_history(days: list[date], per_day: int, seed: int = 5, copy_window: int | None = None) -> dict[date, list[dict]]:
+    """Per day, its articles (article_id, url, site, published_at, fetched_at, paragraphs).
+
+    `copy_window`: copies and updates come from articles at most this many days apart (syndication
+    within a week, say); None: from any earlier article, on any day (the hardest case for the load).
+    """
     rng = random.Random(seed)
     vocabulary = _vocabulary(rng)
     history: dict[date, list[dict]] = {day: [] for day in days}
     made: list[dict] = []
     for n in range(len(days) * per_day):
-        day = days[n // per_day]
-        target_day = rng.choice(days) if made and rng.random() < 0.3 else day  # copies also land on earlier days
+        index = n // per_day
+        day = days[index]
+        near = days if copy_window is None else days[max(0, index - copy_window): index + copy_window + 1]
+        target_day = rng.choice(near) if made and rng.random() < 0.3 else day  # copies also land on earlier days
         roll = rng.random()
-        source = rng.choice(made) if made else None
+        recent = made if copy_window is None else made[-per_day * copy_window:]
+        source = rng.choice(recent) if recent else None
         site = rng.choice(SITES)
         if source is None or roll < 0.55:
             paragraphs = _paragraphs(rng, vocabulary, rng.randint(3, 7))
