@@ -29,6 +29,8 @@ CHILD_TABLES = [
     ("cleaned_sentences", "sentences", "*"),
     ("nlp_entities", "entities", "*, CAST(? AS DATE) AS partition_date"),
     ("nlp_figures", "figures", "*, CAST(? AS DATE) AS partition_date"),
+    ("nlp_quotes", "quotes", "*, CAST(? AS DATE) AS partition_date"),
+    ("nlp_places", "places", "*, CAST(? AS DATE) AS partition_date"),
 ]
 
 
@@ -68,7 +70,7 @@ def internal_error_kind(detail: str | None) -> str:
 
 
 def copy_children(lake: Path, day: date) -> dict[str, int]:
-    """Copy the kept articles' paragraphs, sentences, entities and figures into lake/tables."""
+    """Copy the kept articles' paragraphs, sentences, entities, figures, quotes and places into lake/tables."""
     kept = str(table_file(lake, "articles", day))
     counts = {}
     con = duckdb.connect()

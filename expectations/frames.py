@@ -4,7 +4,7 @@ GX expectations look at one frame at a time, so facts that need another table or
 are added as plain columns, in SQL, by one in-memory DuckDB over the staged tables (the lake
 files the load is about to insert, or Arrow tables in tests: the same queries either way):
 
-- every child table (paragraphs, sentences, entities, figures): `article_known` (its article is in
+- every child table (paragraphs, sentences, entities, figures, quotes, places): `article_known` (its article is in
   the partition's articles), `span_in_body` (0 <= char_start < char_end <= length(body)) and
   `span_matches_text` (substr(body, char_start + 1, char_end - char_start) = text); both NULL
   where the row has no offsets or no article;
@@ -12,6 +12,10 @@ files the load is about to insert, or Arrow tables in tests: the same queries ei
 - articles: `body_chars`, `published_year`, `published_lead_hours` (published_at - fetched_at),
   `scrape_known`; `body` is cut to its first 80 characters;
 - figures: `value_finite`, `date_year`;
+- quotes: `quote_matches_span` (`span_matches_text`, or for a quotation in several pieces, the span
+  starts with its first word and ends with its last: the attribution or paragraph break lies between);
+- places: `geocoded_consistently` (name, coordinates, feature class and resolved_by all present
+  or all NULL; a geocoded place's key is its geonameid or ISO code);
 - raw_scrapes: `sha256_matches`, `size_matches` (`bytes` is the stored size, or the stored
   content is the first bytes of a larger scrape quarantined `too_large`), `fetched_before_run`;
 - quarantine: `reason_count`, `scrape_known`;
@@ -45,7 +49,7 @@ GX_TYPES = {
     "DATE": "datetime64",
     "TIMESTAMPTZ": "Timestamp",
 }
-CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures")
+CHILD_TABLES = ("paragraphs", "sentences", "entities", "figures", "quotes", "places")
 STAGED_TABLES = ("raw_scrapes", "articles", *CHILD_TABLES, "quarantine")
 _NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
              pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
@@ -71,7 +75,23 @@ _CHILD_SQL = """
     FROM {name} c
     LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, body FROM articles) a USING (article_id)
     ORDER BY {order}"""
+_PIECES_SQL = """,
+           CASE WHEN a.article_id IS NULL THEN NULL
+                ELSE substr(a.body, c.char_start + 1, c.char_end - c.char_start) = c.text
+                     OR (starts_with(substr(a.body, c.char_start + 1, c.char_end - c.char_start), regexp_extract(c.text, '^\\S+'))
+                         AND ends_with(substr(a.body, c.char_start + 1, c.char_end - c.char_start), regexp_extract(c.text, '\\S+$'))) END
+               AS quote_matches_span"""
+_PLACES_SQL = f"""
+    SELECT c.*, a.article_id IS NOT NULL AS article_known,
+           (c.name IS NULL) = (c.latitude IS NULL) AND (c.name IS NULL) = (c.longitude IS NULL)
+               AND (c.name IS NULL) = (c.feature_class IS NULL) AND (c.name IS NULL) = (c.resolved_by IS NULL)
+               AND (c.name IS NULL OR c.entity_key = 'geo:' || c.geonameid OR (c.geonameid IS NULL AND c.entity_key LIKE 'iso:%'))
+               AS geocoded_consistently
+    FROM places c
+    LEFT JOIN (SELECT DISTINCT article_id FROM articles) a USING (article_id)
+    ORDER BY {_order('places')}"""
 _EXTRA = {
+    "quotes": _PIECES_SQL,
     "paragraphs": ",\n           (c.char_start IS NOT NULL AND c.char_end IS NOT NULL) = (c.kind = 'body') AS offsets_match_kind",
     "figures": ",\n           CASE WHEN c.value IS NULL THEN NULL ELSE isfinite(c.value) END AS value_finite,"
                "\n           year(c.date_value) AS date_year",
@@ -101,7 +121,9 @@ _SQL = {
         FROM (SELECT scrape_id FROM raw_scrapes UNION SELECT scrape_id FROM outcomes) ids
         LEFT JOIN outcomes o USING (scrape_id)
         GROUP BY ids.scrape_id ORDER BY ids.scrape_id""",
-    **{name: _CHILD_SQL.format(name=name, order=_order(name), extra=_EXTRA.get(name, "")) for name in CHILD_TABLES},
+    **{name: _CHILD_SQL.format(name=name, order=_order(name), extra=_EXTRA.get(name, "")) for name in CHILD_TABLES
+       if name != "places"},
+    "places": _PLACES_SQL,
 }
 FRAMES = tuple(_SQL)
 

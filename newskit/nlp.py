@@ -43,6 +43,8 @@ _LAST_SPACE = re.compile(r"\s\S*\Z")
 
 ENTITY_SCHEMA = arrow_schema("entities", exclude=("partition_date",))
 FIGURE_SCHEMA = arrow_schema("figures", exclude=("partition_date",))
+QUOTE_SCHEMA = arrow_schema("quotes", exclude=("partition_date",))
+PLACE_SCHEMA = arrow_schema("places", exclude=("partition_date",))
 
 
 @dataclass
@@ -52,12 +54,16 @@ class NlpInput:
     published_at: datetime | None
     # (sentence_no, char_start, char_end) of every body sentence, offsets into body
     sentences: list[tuple[int, int, int]] = field(default_factory=list)
+    domain: str | None = None  # the article's site: its ccTLD is a clue when geocoding places
 
 
 @dataclass
 class NlpResult:
     entities: pa.Table
     figures: pa.Table
+    # quotations and places: filled by `newskit.entity_keys.annotate_extras`, empty from `annotate`
+    quotes: pa.Table = field(default_factory=QUOTE_SCHEMA.empty_table)
+    places: pa.Table = field(default_factory=PLACE_SCHEMA.empty_table)
 
 
 class ModelNotInstalledError(SystemicError):
@@ -186,13 +192,14 @@ def annotate(
 
 
 def annotate_isolated(
-    nlp, articles: list[NlpInput], guard: RecordGuard
+    nlp, articles: list[NlpInput], guard: RecordGuard, annotate_batch=annotate
 ) -> tuple[list[NlpResult], list[tuple[str, str]]]:
-    """`annotate` on the batch; when it raises, on each article alone, so that only the article
-    that fails is lost: (results, [(article_id, internal_error detail)])."""
+    """`annotate_batch` (`annotate`, or `annotate_extras` for quotations and places too) on the
+    batch; when it raises, on each article alone, so that only the article that fails is lost:
+    (results, [(article_id, internal_error detail)])."""
     failures: list[tuple[str, str]] = []
     results = guard.run_batch(
-        lambda batch: annotate(nlp, batch), articles,
+        lambda batch: annotate_batch(nlp, batch), articles,
         lambda article, detail: failures.append((article.article_id, detail)),
         label=lambda article: article.article_id,
     )

@@ -10,7 +10,7 @@ import duckdb
 from pipelines.definitions import defs
 from pipelines.settings import NewsSettings
 
-TABLES = ["raw_scrapes", "articles", "paragraphs", "sentences", "entities", "figures",
+TABLES = ["raw_scrapes", "articles", "paragraphs", "sentences", "entities", "figures", "quotes", "places",
           "quality_flags", "duplicates", "quarantine"]
 
 

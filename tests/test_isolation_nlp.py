@@ -74,6 +74,31 @@ def test_one_failing_article_of_a_batch_is_the_only_one_lost():
     assert guard.count == 1
 
 
+def test_an_article_whose_quotations_fail_is_the_only_one_lost(monkeypatch):
+    """The nlp asset's call: `annotate_extras` through the same guard; a bug in the quotation rules
+    on one article costs that article, not its batch, and the others keep their quotes and places."""
+    import newskit.quotes
+    from newskit.entity_keys import annotate_extras
+
+    real = newskit.quotes.find_quotes
+
+    def fails_on_one(body, *args):
+        if "Ferrow" in body:
+            raise IndexError("a bug in the quotation rules")
+        return real(body, *args)
+
+    monkeypatch.setattr(newskit.quotes, "find_quotes", fails_on_one)
+    good = _article(["“The bridge opens on Monday,” Mayor Lena Okafor said in Munich."], "good")
+    broken = _article(["“The ferry is late again,” Tom Ferrow said in Harwick."], "broken")
+    guard = RecordGuard("nlp")
+    results, failures = annotate_isolated(load_pipeline(), [good, broken], guard, annotate_extras)
+    assert [(article_id, detail) for article_id, detail in failures] == [("broken", "nlp: IndexError: a bug in the quotation rules")]
+    quotes = [q for r in results for q in r.quotes.to_pylist()]
+    assert [(q["article_id"], q["text"], q["speaker_canonical"]) for q in quotes] == [("good", "The bridge opens on Monday", "Lena Okafor")]
+    assert [(p["article_id"], p["entity_key"]) for r in results for p in r.places.to_pylist()] == [("good", "geo:2867714")]
+    assert {e["entity_key"] for r in results for e in r.entities.to_pylist()} >= {"PERSON:lena okafor", "geo:2867714"}
+
+
 def test_relative_dates_at_the_edges_of_the_calendar_do_not_fail_the_article():
     nlp = load_pipeline()
     text = "The council will meet tomorrow and again next year, after it met yesterday and last year."

@@ -20,6 +20,7 @@ PARAGRAPHS = [
     "About 240 people use the terminal every day, most of them commuters from the islands who will have to drive to the new port.",
 ]
 BODY = "\n\n".join(PARAGRAPHS)
+REPORTED = "the old ferry terminal will close in March"
 
 
 def contract_table(name: str, columns: dict) -> pa.Table:
@@ -80,7 +81,27 @@ def partition() -> dict[str, pa.Table]:
                 "article_id": ["a1"], "partition_date": [DAY], "entity_no": pa.array([0], pa.int32()),
                 "sentence_no": pa.array([0], pa.int32()), "text": ["Tuesday"], "label": ["DATE"], "canonical": ["Tuesday"],
                 "char_start": pa.array([BODY.index("Tuesday")], pa.int32()),
-                "char_end": pa.array([BODY.index("Tuesday") + 7], pa.int32()),
+                "char_end": pa.array([BODY.index("Tuesday") + 7], pa.int32()), "entity_key": ["DATE:tuesday"],
+            }
+        ),
+        "quotes": contract_table(
+            "quotes",
+            {
+                "article_id": ["a1"], "partition_date": [DAY], "quote_no": pa.array([0], pa.int32()),
+                "sentence_no": pa.array([0], pa.int32()), "text": [REPORTED],
+                "char_start": pa.array([BODY.index(REPORTED)], pa.int32()),
+                "char_end": pa.array([BODY.index(REPORTED) + len(REPORTED)], pa.int32()),
+                "speaker": ["The harbour authority"], "cue": ["said"], "kind": ["reported"],
+            }
+        ),
+        "places": contract_table(
+            "places",
+            {
+                "article_id": ["a1", "a1"], "partition_date": [DAY] * 2, "entity_key": ["geo:2643743", "LOC:the islands"],
+                "mention": ["London", "the islands"], "geonameid": [2643743, None], "name": ["London", None],
+                "country_code": ["GB", None], "admin1_code": ["ENG", None], "latitude": [51.50853, None],
+                "longitude": [-0.12574, None], "feature_class": ["P", None], "population": [8961989, None],
+                "mentions": pa.array([1, 1], pa.int32()), "resolved_by": ["unique name", None],
             }
         ),
         "figures": contract_table(
@@ -147,6 +168,27 @@ def test_contract_breaks_are_errors_and_label_drift_is_a_warning() -> None:
     assert run.blocks_load and not run.suites["figures"].blocks_load
     lost = next(o for o in run.suites["scrape_outcomes"].failures("error"))
     assert lost.unexpected_count == 1 and lost.examples[0]["scrape_id"] == "s2"
+
+
+def test_quotations_and_places_out_of_bounds_are_errors() -> None:
+    tables = partition()
+    tables["quotes"] = replace_column(tables["quotes"], "kind", ["rumour"])
+    tables["quotes"] = replace_column(tables["quotes"], "char_start", [BODY.index(REPORTED) + 4])  # text no longer at its offsets
+    tables["places"] = replace_column(tables["places"], "latitude", [151.5, None])  # and NULL name/coordinates of the second row fine
+    tables["places"] = replace_column(tables["places"], "resolved_by", ["gut feeling", "unique name"])  # an unresolved row with a reason
+    run = run_suites(tables, run_time=NOW, only=["quotes", "places"])
+    assert failed(run, "error") == {("quotes", "kind"), ("quotes", "quote_matches_span"), ("places", "latitude"),
+                                    ("places", "resolved_by"), ("places", "geocoded_consistently")}
+    inconsistent = next(o for o in run.suites["places"].failures() if o.column == "geocoded_consistently")
+    assert inconsistent.unexpected_count == 1 and inconsistent.examples[0]["entity_key"] == "LOC:the islands"
+
+
+def test_the_places_suite_knows_every_way_a_place_is_resolved() -> None:
+    from newskit.places import RESOLUTIONS
+
+    document = json.loads((SUITES_DIR / "places.json").read_text())
+    value_set = next(e["kwargs"]["value_set"] for e in document["expectations"] if e["kwargs"].get("column") == "resolved_by" and "value_set" in e["kwargs"])
+    assert value_set == list(RESOLUTIONS)
 
 
 def test_only_warnings_do_not_block() -> None:

@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample"
 ANNOTATIONS: dict[str, dict] = json.loads((SAMPLE / "annotations.json").read_text(encoding="utf-8"))
 DAYS = sorted({path[:10] for path in ANNOTATIONS})
+STORY_DAYS = DAYS[:2]  # our story and its update
 QUERY_BLOCK = re.compile(r"```sql\n-- query: (\w+)\n(.*?)```", re.S)
 QUERIES: dict[str, str] = dict(QUERY_BLOCK.findall((REPO / "docs" / "queries.md").read_text(encoding="utf-8")))
 
@@ -67,13 +68,13 @@ def published(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("cookbook")
     scrapes = tmp / "scrapes"
     shutil.copytree(SAMPLE / "scrapes", scrapes)
-    first = scrapes / DAYS[0] / "bayside-herald.example" / "tide-gauge.html"
+    first = scrapes / STORY_DAYS[0] / "bayside-herald.example" / "tide-gauge.html"
     first.parent.mkdir()
     first.write_text(story_page("Tide gauge at Corran Pier to be replaced after storm damage",
-                                f"{DAYS[0]}T07:00:00Z", STORY_PARAGRAPHS), encoding="utf-8")
-    update = scrapes / DAYS[1] / "bayside-herald.example" / "tide-gauge.html"
+                                f"{STORY_DAYS[0]}T07:00:00Z", STORY_PARAGRAPHS), encoding="utf-8")
+    update = scrapes / STORY_DAYS[1] / "bayside-herald.example" / "tide-gauge.html"
     update.parent.mkdir()
-    update.write_text(story_page(STORY_UPDATE_TITLE, f"{DAYS[1]}T09:30:00Z", STORY_UPDATE_PARAGRAPHS), encoding="utf-8")
+    update.write_text(story_page(STORY_UPDATE_TITLE, f"{STORY_DAYS[1]}T09:30:00Z", STORY_UPDATE_PARAGRAPHS), encoding="utf-8")
     settings = NewsSettings(scrapes_dir=str(scrapes), warehouse_path=str(tmp / "warehouse.duckdb"))
     for day in DAYS:
         assert run_day(settings, day).success
@@ -161,7 +162,7 @@ def check_duplicate_cluster(con, site_of):
 def check_story_versions(con, site_of):
     rows = [r for r in run(con, "story_versions") if r["canonical_url"] == STORY_URL]
     assert [(r["version_no"], r["is_latest"]) for r in rows] == [(1, False), (2, True)]
-    assert rows[1]["title"] == STORY_UPDATE_TITLE and [str(r["partition_date"]) for r in rows] == DAYS
+    assert rows[1]["title"] == STORY_UPDATE_TITLE and [str(r["partition_date"]) for r in rows] == STORY_DAYS
     assert rows[1]["words_added"] > 0
     current = con.execute("SELECT title FROM news.articles_current WHERE canonical_url = ?", [STORY_URL]).fetchall()
     assert current == [(STORY_UPDATE_TITLE,)]
@@ -171,7 +172,7 @@ def check_quarantine_reasons_over_time(con, site_of):
     rows = run(con, "quarantine_reasons_over_time")
     got = {(str(r["partition_date"]), r["reason"]): r for r in rows}
     expected = Counter((p[:10], a["quarantine_reason"]) for p, a in ANNOTATIONS.items() if a["expected"] == "quarantine")
-    received = Counter(p[:10] for p in ANNOTATIONS) + Counter(DAYS)  # plus one page of our story a day
+    received = Counter(p[:10] for p in ANNOTATIONS) + Counter(STORY_DAYS)  # plus our story's page on each of its days
     for key, n in expected.items():
         assert got[key]["quarantined"] >= n and got[key]["scrapes"] == received[key[0]], key
         assert got[key]["pct_of_scrapes"] == round(100.0 * got[key]["quarantined"] / received[key[0]], 1)
@@ -180,7 +181,7 @@ def check_quarantine_reasons_over_time(con, site_of):
 def check_site_fill_rates(con, site_of):
     site = "riverside-gazette.example"
     rows = run(con, "site_fill_rates", site=site)
-    assert [str(r["partition_date"]) for r in rows] == DAYS
+    assert [str(r["partition_date"]) for r in rows] == sorted({p[:10] for p in ANNOTATIONS if site_of.get(p) == site})
     for row in rows:
         day = str(row["partition_date"])
         articles = [a for p, a in ANNOTATIONS.items() if p.startswith(day) and a["expected"] == "article" and site_of.get(p) == site]
@@ -240,7 +241,7 @@ def check_quality_flags_by_site(con, site_of):
     got = {(str(r["partition_date"]), r["site"], r["check_name"]): r["flags"] for r in rows}
     assert got.get((DAYS[0], "riverside-gazette.example", "no_title")) == 1  # St Aldric's roof
     # every duplicate link carries a flag: the sample's two, and the version link of our story's update
-    duplicates = Counter(p[:10] for p, a in ANNOTATIONS.items() if a.get("duplicate_of")) + Counter([DAYS[1]])
+    duplicates = Counter(p[:10] for p, a in ANNOTATIONS.items() if a.get("duplicate_of")) + Counter([STORY_DAYS[1]])
     flagged = Counter()
     for (day, _, check), n in got.items():
         if check == "duplicate":
@@ -260,11 +261,63 @@ def check_articles_with_phrase(con, site_of):
 def check_days_loaded(con, site_of):
     rows = run(con, "days_loaded")
     assert [str(r["partition_date"]) for r in rows] == DAYS[::-1]
-    received = Counter(p[:10] for p in ANNOTATIONS) + Counter(DAYS)
+    received = Counter(p[:10] for p in ANNOTATIONS) + Counter(STORY_DAYS)
     for r in rows:
         day = str(r["partition_date"])
         assert r["scrapes"] == received[day] == r["articles"] + r["quarantined"]
         assert r["duplicates"] == sum(1 for p, a in ANNOTATIONS.items() if p.startswith(day) and a.get("duplicate_of"))
+
+
+def annotated_quotes() -> list[tuple[str, dict]]:
+    return [(path, q) for path, a in kept().items() for q in a.get("quotes", [])]
+
+
+def check_who_said_what_about(con, site_of):
+    about = "Munich"
+    rows = run(con, "who_said_what_about", about=about.lower())
+    forms = surface_forms(about)
+    expected = {(q["speaker_canonical"] or q["speaker"], q["text"]) for _, q in annotated_quotes()
+                if any(form in q["text"] for form in forms) and q["speaker_canonical"] != about}
+    assert len(expected) >= 2 and {(r["speaker"], r["quote"]) for r in rows} == expected
+    assert {r["kind"] for r in rows} == {"direct", "reported"}
+
+
+def _km(a: dict, b: dict) -> float:
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(b["latitude"] - a["latitude"]), radians(b["longitude"] - a["longitude"])
+    h = sin(dlat / 2) ** 2 + cos(radians(a["latitude"])) * cos(radians(b["latitude"])) * sin(dlon / 2) ** 2
+    return 2 * 6371 * asin(sqrt(h))
+
+
+def check_articles_near_place(con, site_of):
+    """Against the articles whose places are annotated (the 2026-03-16 day's); the others' places
+    are only held to the distance."""
+    places = [(path, p) for path, a in kept().items() for p in a.get("places", []) if p["latitude"] is not None]
+    annotated = {kept()[path]["title"] for path, _ in places}
+    for name, country, km in (("Perth", "GB", 100), ("Munich", "DE", 500)):
+        centre = next(p for _, p in places if p["name"] == name and p["country_code"] == country)
+        rows = run(con, "articles_near_place", place=name, country=country, km=km)
+        expected = {kept()[path]["title"] for path, p in places if _km(centre, p) <= km}
+        assert expected and {r["title"] for r in rows if r["title"] in annotated} == expected, name
+        assert all(r["km"] <= km for r in rows)
+        assert [r["km"] for r in rows] == sorted(r["km"] for r in rows) and rows[0]["nearest_place"] == name
+    # the Scottish article also names Perth, Western Australia: near that Perth through that place only
+    rows = run(con, "articles_near_place", place="Perth", country="AU", km=100)
+    assert [(r["nearest_place"], r["country_code"], r["km"]) for r in rows] == [("Perth", "AU", 0.0)]
+
+
+def check_entity_this_month(con, site_of):
+    person = "Helena Ostrowski"
+    rows = run(con, "entity_this_month", entity=person)
+    expected = {a["title"] for a in kept().values() if any(e["canonical"] == person for e in a.get("entities", []))}
+    assert len({str(r["partition_date"]) for r in rows}) >= 2 and {r["title"] for r in rows} == expected
+    assert {r["entity_key"] for r in rows} == {"PERSON:helena ostrowski"}
+    speaker = "Morag Kinnear"
+    rows = run(con, "entity_this_month", entity=f"PERSON:{speaker.lower()}")
+    said = {f"{speaker}: {q['text']}" for _, q in annotated_quotes() if q["speaker_canonical"] == speaker}
+    assert len(rows) == 1 and len(said) >= 3 and said <= set(rows[0]["quotes"])
+    assert rows[0]["mentions"] == sum(e["canonical"] == speaker for a in kept().values() for e in a.get("entities", []))
 
 
 CHECKS = {name.removeprefix("check_"): check for name, check in globals().items() if name.startswith("check_")}

@@ -1,4 +1,5 @@
-"""The bundled sample, run through the real assets, against its hand annotations."""
+"""The bundled sample, run through the real assets, against its hand annotations: articles,
+quarantine, duplicates, entities, figures, quotations, places and entity keys."""
 
 from __future__ import annotations
 
@@ -93,15 +94,20 @@ def test_offsets_of_every_body_row(sample_warehouse: Path):
     assert query(sample_warehouse, "SELECT count(*) FROM news.paragraphs WHERE kind <> 'body' AND char_start IS NOT NULL") == [(0,)]
 
 
-def test_hand_annotated_entities_and_figures_are_found(sample_warehouse: Path):
-    """bench/nlp_sample.py's comparison; the misses it may leave are listed in docs/nlp.md."""
+def bench_module(name: str):
     import importlib.util
 
-    import duckdb
-
-    spec = importlib.util.spec_from_file_location("nlp_sample", SAMPLE.parent / "bench" / "nlp_sample.py")
+    spec = importlib.util.spec_from_file_location(name, SAMPLE.parent / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_hand_annotated_entities_and_figures_are_found(sample_warehouse: Path):
+    """bench/nlp_sample.py's comparison; the misses it may leave are listed in docs/nlp.md."""
+    import duckdb
+
+    module = bench_module("nlp_sample")
     con = duckdb.connect(str(sample_warehouse), read_only=True)
     try:
         totals, problems = module.compare(con, ANNOTATIONS)
@@ -111,3 +117,54 @@ def test_hand_annotated_entities_and_figures_are_found(sample_warehouse: Path):
     assert entities >= 150 and figures >= 150
     misses = {path: lines for path, lines in problems.items() if lines and not path.endswith("(extra)")}
     assert (entities_ok, figures_ok) == (entities, figures), misses
+
+
+def test_hand_annotated_quotations_and_places_are_found(sample_warehouse: Path):
+    """bench/quotes_places.py's comparison: every annotated quotation (words, speaker as written and
+    canonical, cue, kind) and place (key, mention, mentions, GeoNames id, name, country, admin1,
+    coordinates, feature class), and nothing else, in the loaded news.quotes and news.places."""
+    import duckdb
+
+    con = duckdb.connect(str(sample_warehouse), read_only=True)
+    try:
+        totals, problems = bench_module("quotes_places").compare(con, ANNOTATIONS)
+    finally:
+        con.close()
+    assert totals["every quote field"][2] >= 25 and totals["geonameid (resolved places)"][2] >= 10
+    assert {path: lines for path, lines in problems.items() if lines} == {}
+    assert all(matched == predicted == annotated for matched, predicted, annotated in totals.values()), totals
+
+
+def test_quotations_sit_at_their_offsets(sample_warehouse: Path):
+    """One piece: the span is the text; several: each piece of the text is in the span, in order."""
+    rows = query(sample_warehouse, """
+        SELECT q.text, substr(a.body, q.char_start + 1, q.char_end - q.char_start), q.kind
+        FROM news.quotes q JOIN news.articles a USING (article_id)""")
+    assert {kind for _, _, kind in rows} == {"direct", "reported"}
+    pieces = 0
+    for text, span, _ in rows:
+        if span != text:
+            pieces += 1
+            at = 0
+            for piece in text.replace("\n\n", " ").split(" "):
+                at = span.index(piece, at) + len(piece)
+    assert pieces >= 2  # the sample's interrupted and multi-paragraph quotations
+
+
+def test_every_entity_has_its_key_and_the_index_counts_them(sample_warehouse: Path):
+    assert query(sample_warehouse, "SELECT count(*) FROM news.entities WHERE entity_key IS NULL") == [(0,)]
+    orphans = query(sample_warehouse, """
+        SELECT p.entity_key FROM news.places p
+        WHERE NOT EXISTS (SELECT 1 FROM news.entities e WHERE e.article_id = p.article_id AND e.entity_key = p.entity_key)""")
+    assert orphans == []
+    # one key for one person across the articles of two days; a geocoded place under its GeoNames name
+    rows = query(sample_warehouse, """SELECT label, display_name, articles, first_day, last_day FROM news.entity_index
+                                      WHERE entity_key = 'PERSON:helena ostrowski'""")
+    assert [(label, name, articles >= 2, str(first), str(last)) for label, name, articles, first, last in rows] == [
+        ("PERSON", "Helena Ostrowski", True, DAYS[0], DAYS[1])]
+    assert query(sample_warehouse, "SELECT display_name FROM news.entity_index WHERE entity_key = 'geo:2925533'") == [("Frankfurt am Main",)]
+    index = dict(query(sample_warehouse, "SELECT entity_key, mentions FROM news.entity_index"))
+    mentions = dict(query(sample_warehouse, """
+        SELECT e.entity_key, count(*) FROM news.entities e JOIN news.articles_current a USING (article_id)
+        GROUP BY 1"""))
+    assert index == mentions

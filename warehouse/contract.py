@@ -217,6 +217,10 @@ _TABLES = (
             _nn("canonical", "VARCHAR", "The entity's fullest name in the article (the same for every mention of it)."),
             _nn("char_start", "INTEGER", OFFSET_START),
             _nn("char_end", "INTEGER", OFFSET_END),
+            _c("entity_key", "VARCHAR", "The entity's key across articles and days: `geo:<GeoNames id>` for a geocoded "
+               "place, `iso:<ISO 3166-2 code>` for a region without one, else `<label>:<normalised canonical name>` "
+               "(\"PERSON:zoe muller\"); news.entity_index has one row per key. NULL only in rows loaded before "
+               "migration 009 (re-run those days to fill it)."),
         ),
     ),
     Table(
@@ -244,6 +248,62 @@ _TABLES = (
             _c("date_grain", "VARCHAR", "For kind = date: day | week | month | year."),
             _nn("char_start", "INTEGER", OFFSET_START),
             _nn("char_end", "INTEGER", OFFSET_END),
+        ),
+    ),
+    Table(
+        "quotes",
+        grain="quotation in an article body",
+        description="Quotations with their speakers: direct (the words inside quotation marks; a quote interrupted "
+        "by its attribution or continued over paragraphs is one row) and reported (\"X said that ...\", \"according "
+        "to X\"), each with the speaker as written and the article's canonical name for them.",
+        key=("article_id", "quote_no"),
+        upstream=("nlp", "quality"),
+        columns=(
+            _nn("article_id", "VARCHAR", "The article (news.articles)."),
+            PARTITION_DATE,
+            _nn("quote_no", "INTEGER", "Position of the quotation in the article, from 0."),
+            _nn("sentence_no", "INTEGER", "The sentence the quotation starts in (news.sentences)."),
+            _nn("text", "VARCHAR", "The quoted words (reported: the reported clause). The pieces of an interrupted quote "
+                "are joined by a space, those of a quote over several paragraphs by a blank line."),
+            _nn("char_start", "INTEGER", OFFSET_START + " The first quoted character."),
+            _nn("char_end", "INTEGER", "Offset after the last quoted character in `articles.body`: for a quotation in one "
+                "piece `substr(body, char_start + 1, char_end - char_start) = text`; an interrupted or multi-paragraph "
+                "one spans its attribution or paragraph breaks too."),
+            _c("speaker", "VARCHAR", "The speaker as written (\"she\", \"the ministry\", \"Priya Raman\"); NULL when none is named."),
+            _c("speaker_canonical", "VARCHAR", "The speaker's canonical name in the article (news.entities.canonical): a "
+               "name's entity, a pronoun's or a role's nearest preceding person, an organisation noun's organisation; "
+               "NULL when unresolved (\"officials\", \"they\")."),
+            _c("cue", "VARCHAR", "The words that attribute it, as written (said, told, added, warned, According to ...)."),
+            _nn("kind", "VARCHAR", "direct | reported."),
+        ),
+    ),
+    Table(
+        "places",
+        grain="place entity of an article",
+        description="Every place entity (GPE, LOC, FAC) of an article, geocoded where it can be to a GeoNames city "
+        "(15,000 people or more), a country or a first-level region, using the article's context (a country or "
+        "region named nearby or elsewhere, the site's country); a name that stays ambiguous is left unresolved "
+        "(NULL columns), never guessed.",
+        key=("article_id", "entity_key"),
+        upstream=("nlp", "quality"),
+        columns=(
+            _nn("article_id", "VARCHAR", "The article (news.articles)."),
+            PARTITION_DATE,
+            _nn("entity_key", "VARCHAR", "The place's key (news.entities.entity_key): `geo:<GeoNames id>`, `iso:<ISO 3166-2>` "
+                "or `<label>:<name>` when unresolved."),
+            _nn("mention", "VARCHAR", "Its first mention in the article, as written."),
+            _c("geonameid", "BIGINT", "GeoNames id (NULL for a region outside the US, which has only its ISO code)."),
+            _c("name", "VARCHAR", "The feature's name (GeoNames, or the ISO 3166-2 English name of a region)."),
+            _c("country_code", "VARCHAR", "ISO 3166-1 alpha-2 country (NULL for a continent)."),
+            _c("admin1_code", "VARCHAR", "GeoNames first-level region code of a city (`00` for a country)."),
+            _c("latitude", "DOUBLE", "WGS84 latitude of the city, the country's centroid or the region's point."),
+            _c("longitude", "DOUBLE", "WGS84 longitude."),
+            _c("feature_class", "VARCHAR", "GeoNames feature class: P city, A country or region, L continent."),
+            _c("population", "BIGINT", "Population (GeoNames; NULL for regions)."),
+            _nn("mentions", "INTEGER", "How often the place is mentioned in the article."),
+            _c("resolved_by", "VARCHAR", "How the feature was chosen: unique name, country/region/city named (\"the state "
+               "of ...\"), country/region nearby (\"Perth, Scotland\"), region/country in context, site country, "
+               "country name, city over region, region over town, largest population; NULL when unresolved."),
         ),
     ),
     Table(
@@ -504,14 +564,34 @@ _VIEWS = (
             _same("articles", "published_at"),
         ),
     ),
+    Table(
+        "entity_index",
+        grain="entity key",
+        description="One row per entity key (news.entities.entity_key) over the current articles: the same person, "
+        "organisation or place across articles and days, with how often and where it was seen. Join it to "
+        "news.entities, news.quotes (speaker_canonical) or news.places by key.",
+        key=("entity_key",),
+        view=True,
+        columns=(
+            _same("entities", "entity_key"),
+            _same("entities", "label", description="The label most of its mentions carry."),
+            _c("display_name", "VARCHAR", "The GeoNames name of a geocoded place, else its most frequent canonical name."),
+            _c("articles", "BIGINT", "Current articles that mention it."),
+            _c("mentions", "BIGINT", "Its mentions in those articles."),
+            _c("first_day", "DATE", "The first partition_date it was seen on."),
+            _c("last_day", "DATE", "The last partition_date it was seen on."),
+            _c("top_sites", "VARCHAR[]", "The (at most three) sites with the most articles that mention it."),
+        ),
+    ),
 )
 VIEWS: dict[str, Table] = {v.name: v for v in _VIEWS}
 # the views that read each table, for the table's description
 READ_BY: dict[str, tuple[str, ...]] = {
     "articles": ("articles_current", "article_versions", "article_sentences", "entity_mentions", "figure_mentions",
-                 "duplicate_clusters"),
+                 "duplicate_clusters", "entity_index"),
     "sentences": ("article_sentences", "entity_mentions", "figure_mentions"),
-    "entities": ("entity_mentions",),
+    "entities": ("entity_mentions", "entity_index"),
+    "places": ("entity_index",),
     "figures": ("figure_mentions",),
     "quarantine": ("quarantine_reasons",),
     "raw_scrapes": ("quarantine_reasons",),
