@@ -165,6 +165,8 @@ class NewsSettings(dg.ConfigurableResource):
             if as_env_vars:
                 value = dg.EnvVar.int(variable) if is_int else dg.EnvVar(variable)
             values[name] = value
+        if cls is NewsSettings and is_object_uri(environ.get("NEWS_LAKE", "").strip()):
+            return ObjectLakeSettings(**values)
         return cls(**values)
 
     @property
@@ -198,22 +200,13 @@ class NewsSettings(dg.ConfigurableResource):
         """The lake's local folder (with lake_uri on object storage: this machine's working copy)."""
         if self.lake_uri and not is_object_uri(self.lake_uri):
             raise SettingsError(f"NEWS_LAKE={self.lake_uri!r} must be empty (lake/ beside the warehouse) or s3://bucket/prefix")
+        if self.lake_uri and not isinstance(self, ObjectLakeSettings):
+            raise SettingsError(
+                f"lake_uri={self.lake_uri!r} is on object storage: set NEWS_LAKE in the code location's environment "
+                "(its settings resource then fetches and sends back each step's lake files), or build "
+                "ObjectLakeSettings in your own code"
+            )
         return self.warehouse.parent / "lake"
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """With the lake on object storage, fetch what a step of the run's day may read."""
-        run = context.dagster_run
-        day = run.tags.get("dagster/partition") if run is not None else None
-        if not is_object_uri(self.lake_uri) or day is None:
-            return
-        self._object_lake = ObjectLake.open(self.lake_uri, self.lake, self.lake_endpoint)
-        window = max(self.template_lookback_days, DEFAULT_HEALTH_CONFIG.baseline_days)
-        self._object_lake.start_step(date.fromisoformat(day), window)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        """Send back the lake files the step wrote (each a whole object: readers see old or new)."""
-        if self._object_lake is not None:
-            self._object_lake.end_step()
 
     @property
     def data_docs(self) -> Path:
@@ -230,3 +223,25 @@ def _parse_int(variable: str, raw: str) -> int:
         return int(raw)  # accepts 5_000_000 as Python (and dg.EnvVar.int) do
     except ValueError:
         raise SettingsError(f"{variable}={raw!r} must be a whole number, e.g. {DEFAULT_MAX_RAW_BYTES}") from None
+
+
+class ObjectLakeSettings(NewsSettings):
+    """The settings of a deployment whose lake is on object storage (`NEWS_LAKE=s3://...`): each
+    step fetches what it may read of the lake before it runs and sends back what it wrote
+    (warehouse/object_lake.py). A resource with a teardown is a context manager for Dagster,
+    so only these deployments have one."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """With the lake on object storage, fetch what a step of the run's day may read."""
+        run = context.dagster_run
+        day = run.tags.get("dagster/partition") if run is not None else None
+        if not is_object_uri(self.lake_uri) or day is None:
+            return
+        self._object_lake = ObjectLake.open(self.lake_uri, self.lake, self.lake_endpoint)
+        window = max(self.template_lookback_days, DEFAULT_HEALTH_CONFIG.baseline_days)
+        self._object_lake.start_step(date.fromisoformat(day), window)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Send back the lake files the step wrote (each a whole object: readers see old or new)."""
+        if self._object_lake is not None:
+            self._object_lake.end_step()

@@ -13,7 +13,7 @@ import dagster as dg
 import pyarrow as pa
 import pytest
 
-from pipelines.settings import NewsSettings
+from pipelines.settings import NewsSettings, ObjectLakeSettings, SettingsError
 from tests.landing_fixture import DAY, STORM_HTML, WIRE_TEXT
 from tests.pipeline_helpers import all_assets, counts, query
 from warehouse.lake import stage_file, table_file, write_table
@@ -75,10 +75,13 @@ def test_stages_and_load_on_machines_sharing_only_the_bucket(bucket: str, tmp_pa
     (landing / DAY / "storm.html").write_text(STORM_HTML, encoding="utf-8")
     (landing / DAY / "wire.txt").write_text(f"date {DAY}\n{WIRE_TEXT}", encoding="utf-8")
     lake = f"s3://{BUCKET}/lake"
-    stages = NewsSettings(scrapes_dir=str(landing), warehouse_path=str(tmp_path / "a" / "warehouse.duckdb"),
-                          lake_uri=lake, lake_endpoint=bucket)
-    writer = NewsSettings(scrapes_dir=str(tmp_path / "nowhere"), warehouse_path=str(tmp_path / "b" / "warehouse.duckdb"),
-                          lake_uri=lake, lake_endpoint=bucket)
+    stages = ObjectLakeSettings(scrapes_dir=str(landing), warehouse_path=str(tmp_path / "a" / "warehouse.duckdb"),
+                                lake_uri=lake, lake_endpoint=bucket)
+    writer = NewsSettings.from_env({"NEWS_LAKE": lake, "NEWS_LAKE_ENDPOINT": bucket, "NEWS_SCRAPES_DIR": str(tmp_path / "x"),
+                                    "NEWS_WAREHOUSE": str(tmp_path / "b" / "warehouse.duckdb")})
+    assert isinstance(writer, ObjectLakeSettings), "NEWS_LAKE on object storage gives the syncing settings"
+    with pytest.raises(SettingsError, match="set NEWS_LAKE in the code location's environment"):
+        NewsSettings(warehouse_path=str(tmp_path / "c" / "warehouse.duckdb"), lake_uri=lake).lake
     quality = dg.AssetSelection.assets("quality")
     ran = dg.materialize(all_assets(), selection=quality | quality.upstream(), partition_key=DAY,
                          resources={"settings": stages})
