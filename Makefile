@@ -31,9 +31,10 @@ install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 run: install
 	$(BIN)/python -m pipelines.cli ingest
 
-## The whole test suite (what .ci/run calls).
+## The whole test suite (what .ci/run calls), one pytest worker per core (pytest-xdist); a test
+## file's tests stay on one worker, so its module fixtures (a loaded sample warehouse) are built once.
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 ## The full evaluation sets of ../shared (evaluation only) with their scorers, one table each:
 ## fundus metadata, recognizers-en figures and dates, UNER PUD entities, extraction F1.
