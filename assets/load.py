@@ -30,8 +30,9 @@ from warehouse.load import LoadResult, load_partition
 OWNERS = ["team:news-warehouse"]
 KINDS = {"duckdb", "parquet"}
 PREVIEW_CHARS = 48
-# recomputed over the whole history at every load, not copied from the day's lake files
-WHOLE_HISTORY = {"duplicates", "source_health"}
+# derived by the load, not copied from the day's lake files; a load also rewrites the rows of other
+# days linked to its own (re-pointed duplicates, their health), not the whole history
+WHOLE_HISTORY = {"duplicates", "source_health", "article_keys", "article_bands"}
 # failures whose message says what to do: the run fails with that message, not a traceback
 USER_FIXABLE = (WarehouseLockedError, DiskFullError, LakeFileError)
 
@@ -173,6 +174,7 @@ def table_metadata(table: contract.Table, result: LoadResult, settings: NewsSett
     }
     if table.name == "duplicates":
         metadata["duplicates_in_history"] = result.duplicates_total
+        metadata["articles_relinked"] = result.recomputed  # the day's connected set (warehouse/duplicates.py)
     return metadata
 
 

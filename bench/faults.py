@@ -205,7 +205,7 @@ class Bench:
         timing: dict[str, float] = {}
         load_start = command.wait_for(STEP_START.pattern.replace("(?P<step>[^\"]+)", "load"))
         lock = wait_until(lambda: self.reference.warehouse.exists() and warehouse_lock_held(self.reference.warehouse), 300)
-        copying = wait_until(lambda: any(self.reference.published.parent.glob(".*.tmp")), 300, 0.0005)
+        copying = wait_until(lambda: any(self.reference.published.parent.glob("**/.*.tmp")), 300, 0.0005)
         if command.wait() != 0:
             raise RuntimeError(command.text()[-3000:])
         starts, ends = {}, {}
@@ -240,7 +240,7 @@ class Bench:
                 command.kill()
                 where = f"load, {self.timing['open_to_publish'] * 0.5:.2f} s after it opened the warehouse"
             else:
-                wait_until(lambda: any(work.published.parent.glob(".*.tmp")), 900, 0.0002)
+                wait_until(lambda: any(work.published.parent.glob("**/.*.tmp")), 900, 0.0002)
                 command.kill()
                 where = "load, as the published copy's temporary file appeared"
             after_kill = snapshot(work.warehouse)

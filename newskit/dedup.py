@@ -14,11 +14,14 @@ never on the order in which days were loaded: a backfill of an earlier day re-po
 `duplicate_of` is always the earliest article of its group (for versions: the earliest article
 with that canonical URL), and never itself an exact or near duplicate. Cost: one MinHash per
 article (store it with `article_signatures` and pass it back in to skip the recomputation) plus one
-LSH query per article, so it grows linearly with history size.
+LSH query per article, linear in the articles passed in. The load passes only the articles
+connected to its day (`match_keys`, `near_match_keys` below; warehouse/duplicates.py), whose links
+equal those of the whole history.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -172,7 +175,7 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
     values = [None if s is None else np.frombuffer(s, dtype="<u4") for s in sketches]
     matrix = np.stack([v if v is not None else np.zeros(config.num_perm, "<u4") for v in values])
 
-    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm, params=lsh_bands(config))
     first_with_hash: dict[str, int] = {}
     first_with_url: dict[str, int] = {}
     original_of: dict[int, int] = {}  # exact/near duplicate -> its (non-duplicate) original
@@ -221,3 +224,82 @@ def find_duplicates(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONF
         if url_key and url_key not in first_with_url:
             first_with_url[url_key] = i
     return pa.Table.from_pylist(out, schema=DUPLICATE_SCHEMA)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _key64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+@functools.cache
+def lsh_bands(config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> tuple[int, int]:
+    """(bands, rows per band) of the MinHashLSH that `find_duplicates` builds for `config`."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    return lsh.b, lsh.r
+
+
+# The links of an article depend only on the articles it shares a body hash or a version key with,
+# and on those it near-matches (an LSH candidate whose Jaccard estimate reaches near_threshold),
+# and, through them, on their own: so the links of a set of articles closed under these relations
+# equal those of the whole history restricted to it. The keys below name the relations; a 64-bit
+# key may collide, which only adds articles to such a set.
+
+
+def match_keys(articles: pa.Table) -> pa.Table:
+    """Body-hash and version keys per article (columns article_id, key).
+    `articles`: article_id, body_hash, canonical_url, url, source."""
+    out_ids: list[str] = []
+    out_keys: list[int] = []
+    columns = (articles.column(name).to_pylist() for name in ("article_id", "body_hash", "canonical_url", "url", "source"))
+    for article_id, hashed, canonical, url, source in zip(*columns):
+        out_ids.append(article_id)
+        out_keys.append(_key64(f"hash {hashed}"))
+        if (version := version_key(canonical, url, source)) is not None:
+            out_ids.append(article_id)
+            out_keys.append(_key64(f"version {version}"))
+    return pa.table({"article_id": pa.array(out_ids, pa.string()), "key": pa.array(out_keys, pa.int64())})
+
+
+def band_keys(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """One key per MinHash LSH band of each signed article (columns article_id, band): two articles
+    are LSH candidates in `find_duplicates` only if they share one. `articles`: article_id, minhash."""
+    ids = articles.column("article_id").to_pylist()
+    sketches = articles.column("minhash").to_pylist()
+    signed = [i for i, sketch in enumerate(sketches) if sketch is not None]
+    if not signed:
+        return pa.table({"article_id": pa.array([], pa.string()), "band": pa.array([], pa.int64())})
+    bands, rows = lsh_bands(config)
+    values = np.stack([np.frombuffer(sketches[i], dtype="<u4") for i in signed]).astype(np.uint64)
+    values = values[:, : bands * rows].reshape(len(signed), bands, rows)
+    with np.errstate(over="ignore"):  # wrapping uint64 arithmetic is the point
+        mixed = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MIX, values.shape[:2]).copy()
+        for column in range(rows):
+            mixed = (mixed ^ values[:, :, column]) * _MIX
+            mixed ^= mixed >> np.uint64(29)
+    return pa.table({
+        "article_id": pa.array(np.repeat(np.array([ids[i] for i in signed], dtype=object), bands), pa.string()),
+        "band": pa.array(mixed.view(np.int64).reshape(-1), pa.int64()),
+    })
+
+
+def near_match_keys(pairs: pa.Table, sketches: dict[str, bytes], config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
+    """For candidate pairs (columns one, other), the pairs whose Jaccard estimate reaches
+    near_threshold, as `find_duplicates` computes it, each with one key for the pair (columns
+    one, other, key)."""
+    left, right = pairs.column("one").to_pylist(), pairs.column("other").to_pylist()
+    keep_left, keep_right, keys = [], [], []
+    if left:
+        a = np.stack([np.frombuffer(sketches[x], dtype="<u4") for x in left])
+        b = np.stack([np.frombuffer(sketches[x], dtype="<u4") for x in right])
+        scores = (a == b).mean(axis=1)
+        for i in np.flatnonzero(scores >= config.near_threshold).tolist():
+            first, second = sorted((left[i], right[i]))
+            keep_left.append(left[i])
+            keep_right.append(right[i])
+            keys.append(_key64(f"near {first} {second}"))
+    return pa.table({"one": pa.array(keep_left, pa.string()), "other": pa.array(keep_right, pa.string()),
+                     "key": pa.array(keys, pa.int64())})

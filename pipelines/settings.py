@@ -12,6 +12,8 @@ NEWS_MAX_RAW_BYTES  max_raw_bytes   the one raw size limit: most bytes of one sc
 NEWS_WORKERS        workers         processes that extract, clean and annotate a day (default 0: every core the run may use)
 NEWS_DATA_DOCS_RUNS data_docs_runs_kept  how many runs' GX Data Docs to keep per day under data_docs/ (default 7)
 NEWS_ALERT_WEBHOOK  alert_webhook_url    URL that failed runs are POSTed to (default: none; alerts.log is always written)
+NEWS_LAKE           lake_uri        s3://bucket/prefix for a lake on object storage (default: lake/ beside the warehouse)
+NEWS_LAKE_ENDPOINT  lake_endpoint   endpoint URL of an S3-compatible store (default: AWS S3)
 
 The code location's resource is `NewsSettings.from_env(as_env_vars=True)`: each variable that is
 set becomes a `dg.EnvVar`, which Dagster resolves when a run starts (the UI names the variable,
@@ -27,16 +29,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from newskit.isolation import InternalErrorThreshold
 from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
+from newskit.health import DEFAULT_HEALTH_CONFIG
 from newskit.models import DEFAULT_MODEL
 from newskit.workers import default_workers
+from warehouse.object_lake import ObjectLake, is_object_uri
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCRAPES_DIR = REPO_ROOT / "sample" / "scrapes"
@@ -133,6 +138,19 @@ class NewsSettings(dg.ConfigurableResource):
         20_000, "landing_sensor: files fingerprinted per tick at most (pipelines/sensors.py).", ge=1
     )
 
+    lake_uri: str = _setting(
+        "",
+        "Where the Parquet lake lives: empty for lake/ beside the warehouse file, or s3://bucket/prefix "
+        "(docs/scaling.md): then lake/ beside the warehouse file is this machine's working copy, fetched before "
+        "and sent back after each step, so stages can run on machines that share no disk.",
+        env="NEWS_LAKE",
+    )
+    lake_endpoint: str = _setting(
+        "", "Endpoint URL of an S3-compatible store for lake_uri (MinIO, Ceph: http://host:9000); empty for AWS S3.",
+        env="NEWS_LAKE_ENDPOINT",
+    )
+    _object_lake: ObjectLake | None = PrivateAttr(default=None)
+
     @classmethod
     def environment_variables(cls) -> dict[str, str]:
         """Field name -> its environment variable."""
@@ -156,6 +174,8 @@ class NewsSettings(dg.ConfigurableResource):
             if as_env_vars:
                 value = dg.EnvVar.int(variable) if is_int else dg.EnvVar(variable)
             values[name] = value
+        if cls is NewsSettings and is_object_uri(environ.get("NEWS_LAKE", "").strip()):
+            return ObjectLakeSettings(**values)
         return cls(**values)
 
     @property
@@ -193,6 +213,15 @@ class NewsSettings(dg.ConfigurableResource):
 
     @property
     def lake(self) -> Path:
+        """The lake's local folder (with lake_uri on object storage: this machine's working copy)."""
+        if self.lake_uri and not is_object_uri(self.lake_uri):
+            raise SettingsError(f"NEWS_LAKE={self.lake_uri!r} must be empty (lake/ beside the warehouse) or s3://bucket/prefix")
+        if self.lake_uri and not isinstance(self, ObjectLakeSettings):
+            raise SettingsError(
+                f"lake_uri={self.lake_uri!r} is on object storage: set NEWS_LAKE in the code location's environment "
+                "(its settings resource then fetches and sends back each step's lake files), or build "
+                "ObjectLakeSettings in your own code"
+            )
         return self.warehouse.parent / "lake"
 
     @property
@@ -210,3 +239,25 @@ def _parse_int(variable: str, raw: str) -> int:
         return int(raw)  # accepts 5_000_000 as Python (and dg.EnvVar.int) do
     except ValueError:
         raise SettingsError(f"{variable}={raw!r} must be a whole number, e.g. {DEFAULT_MAX_RAW_BYTES}") from None
+
+
+class ObjectLakeSettings(NewsSettings):
+    """The settings of a deployment whose lake is on object storage (`NEWS_LAKE=s3://...`): each
+    step fetches what it may read of the lake before it runs and sends back what it wrote
+    (warehouse/object_lake.py). A resource with a teardown is a context manager for Dagster,
+    so only these deployments have one."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """With the lake on object storage, fetch what a step of the run's day may read."""
+        run = context.dagster_run
+        day = run.tags.get("dagster/partition") if run is not None else None
+        if not is_object_uri(self.lake_uri) or day is None:
+            return
+        self._object_lake = ObjectLake.open(self.lake_uri, self.lake, self.lake_endpoint)
+        window = max(self.template_lookback_days, DEFAULT_HEALTH_CONFIG.baseline_days)
+        self._object_lake.start_step(date.fromisoformat(day), window)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Send back the lake files the step wrote (each a whole object: readers see old or new)."""
+        if self._object_lake is not None:
+            self._object_lake.end_step()

@@ -24,25 +24,28 @@ import sys, time
 from datetime import date
 from pathlib import Path
 import warehouse.load as load
+import warehouse.publish as publish
 
 warehouse, lake, day, point = Path(sys.argv[1]), Path(sys.argv[2]), date.fromisoformat(sys.argv[3]), sys.argv[4]
 refresh = load.refresh_duplicates
+copy = publish._copy
 
-def refresh_then_wait(con):  # the day's rows are replaced and the links recomputed, not committed
-    total = refresh(con)
+def refresh_then_wait(con, *args):  # the day's rows are replaced and the links recomputed, not committed
+    done = refresh(con, *args)
     if point == "transaction":
         print("inside the transaction", flush=True)
         time.sleep(300)
-    return total
+    return done
 
-def copy_half_then_wait(src, dst):
-    data = Path(src).read_bytes()
-    Path(dst).write_bytes(data[: len(data) // 2])
-    print("half of the copy written", flush=True)
+def copy_half_then_wait(con, select, target, params=None):
+    if target.name == "schema.parquet":
+        return copy(con, select, target, params)
+    publish.temp_path(target).write_bytes(b"PAR1 half a file")
+    print("half of the first day file written", flush=True)
     time.sleep(300)
 
 load.refresh_duplicates = refresh_then_wait
-load.shutil.copyfile = copy_half_then_wait
+publish._copy = copy_half_then_wait
 load.load_partition(warehouse, lake, day)
 """
 
@@ -95,17 +98,19 @@ def test_kill_inside_the_load_transaction_leaves_the_previous_state(warehouse: P
     assert snapshot(published_path(warehouse)) == expected
 
 
-def test_kill_during_the_copy_for_analysts_keeps_their_copy_whole(warehouse: Path, lake: Path, expected: dict):
+def test_kill_while_publishing_keeps_the_published_files_whole(warehouse: Path, lake: Path, expected: dict):
     published = published_path(warehouse)
     published_before = snapshot(published)
     kill_load_at("publish", warehouse, lake, DAY2)
-    assert snapshot(warehouse) == expected  # committed before the copy started
-    assert snapshot(published) == published_before  # analysts still open the previous, whole file
-    leftovers = list(published.parent.glob(".*.tmp"))
+    assert snapshot(warehouse) == expected  # committed before publishing started
+    assert snapshot(published) == published_before  # analysts still read the previous, whole files
+    leftovers = list(published.parent.glob("tables/*/.*.tmp"))
     assert len(leftovers) == 1
+    assert (published.parent / "tables" / "pending.json").exists()
     load_partition(warehouse, lake, DAY2)
     assert snapshot(published) == expected
-    assert not list(published.parent.glob(".*.tmp")), "the dead writer's half copy is swept"
+    assert not list(published.parent.glob("tables/*/.*.tmp")), "the dead writer's half file is swept"
+    assert not (published.parent / "tables" / "pending.json").exists()
 
 
 def test_full_disk_says_so_and_changes_nothing(tmp_path: Path, warehouse: Path, lake: Path, expected: dict):

@@ -63,7 +63,7 @@ def test_links_statuses_views_and_health(con: duckdb.DuckDBPyConnection) -> None
     insert(con, "other", body("drought_b"), DAY1, T1, "https://farm.test/dry", "farm.test")
     con.execute("INSERT INTO news.quality_flags VALUES (?, 's_other', 'other', 'short_body', 'warn', 'x')", [DAY1])
 
-    assert refresh_duplicates(con) == 3
+    assert refresh_duplicates(con).links_total == 3
     assert sorted(rows(con, "SELECT article_id, duplicate_of, method FROM news.duplicates")) == [
         ("rescrape", "bridge", "exact"), ("update", "orig", "version"), ("wire_copy", "orig", "near"),
     ]

@@ -18,8 +18,8 @@ from warehouse.lake import stage_file
 
 VARIABLES = {"scrapes_dir": "NEWS_SCRAPES_DIR", "warehouse_path": "NEWS_WAREHOUSE", "sources_file": "NEWS_SOURCES",
              "spacy_model": "NEWS_SPACY_MODEL", "max_raw_bytes": "NEWS_MAX_RAW_BYTES",
-             "workers": "NEWS_WORKERS", "data_docs_runs_kept": "NEWS_DATA_DOCS_RUNS",
-             "alert_webhook_url": "NEWS_ALERT_WEBHOOK"}
+             "workers": "NEWS_WORKERS", "data_docs_runs_kept": "NEWS_DATA_DOCS_RUNS", "alert_webhook_url": "NEWS_ALERT_WEBHOOK",
+             "lake_uri": "NEWS_LAKE", "lake_endpoint": "NEWS_LAKE_ENDPOINT"}
 
 
 def test_every_variable_is_a_described_field_and_nothing_needs_setting() -> None:

@@ -325,8 +325,9 @@ _TABLES = (
     Table(
         "duplicates",
         grain="duplicate link",
-        description="Exact, near and version links over the whole history, recomputed at every load (so they do "
-        "not depend on the order days ran in): each article points at the earliest copy.",
+        description="Exact, near and version links over the whole history: each article points at the earliest "
+        "copy. A load recomputes the links of the articles connected to its day (news.article_keys), with the rows "
+        "of a full recompute, so they do not depend on the order days ran in.",
         key=("article_id",),
         upstream=("news/articles", "news/article_signatures"),
         columns=(
@@ -368,10 +369,38 @@ _TABLES = (
         ),
     ),
     Table(
+        "article_keys",
+        grain="relation an article's duplicate links depend on",
+        description="Dedup index (warehouse/duplicates.py): the keys under which two articles can be linked, one row "
+        "per article and key (its body hash, its version key, and one key per pair of near-matching articles). A "
+        "day's load recomputes the links of the articles connected to the day through these keys, never the whole "
+        "history. Internal: not in the published copy.",
+        key=("article_id", "key"),
+        upstream=("news/articles", "news/article_signatures"),
+        columns=(
+            _nn("article_id", "VARCHAR", "The article (news.articles)."),
+            PARTITION_DATE,
+            _nn("key", "BIGINT", "64-bit key of the relation (newskit.dedup: match_keys, near_match_keys)."),
+        ),
+    ),
+    Table(
+        "article_bands",
+        grain="MinHash LSH band of an article",
+        description="Dedup index: one key per LSH band of each article's MinHash, joined to find a new article's "
+        "near-match candidates among all others. Internal: not in the published copy.",
+        key=("article_id", "band"),
+        upstream=("news/article_signatures",),
+        columns=(
+            _nn("article_id", "VARCHAR", "The article (news.articles)."),
+            PARTITION_DATE,
+            _nn("band", "BIGINT", "64-bit key of one band of MinHash values (newskit.dedup.band_keys)."),
+        ),
+    ),
+    Table(
         "source_health",
         grain="site and day",
-        description="Per publisher and day: how much came in and how complete it was. Recomputed for the whole "
-        "history at every load (a backfill changes later days' duplicate shares).",
+        description="Per publisher and day: how much came in and how complete it was. Recomputed by each load "
+        "for its day and the days whose duplicate links it changed (a backfill changes later days' duplicate shares).",
         key=("site", "partition_date"),
         upstream=("news/articles", "news/quarantine", "news/duplicates"),
         columns=(

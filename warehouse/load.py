@@ -2,7 +2,8 @@
 
 Every table in schema `news` with a `partition_date` column has that day's rows replaced by
 `lake/tables/<table>/partition_date=<day>/data.parquet` (or emptied when the lake has no file for
-it), then duplicates are recomputed over the whole history. Any error rolls everything back, so a
+it), then the duplicate links of the articles connected to the day's old and new ones are
+recomputed (warehouse/duplicates.py) and the changed days published for analysts (warehouse/publish.py). Any error rolls everything back, so a
 failed load leaves the warehouse as it was; a kill -9 in the transaction leaves nothing either
 (DuckDB writes its log at commit). The lake files are read in full before the warehouse is
 opened, so a damaged one fails the load by name without holding the writer lock. The day's row
@@ -12,8 +13,6 @@ duplicate links and flags are written.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,9 +23,12 @@ import pyarrow as pa
 
 from warehouse import contract
 from warehouse.connection import DiskFullError, connect, is_disk_full, run
-from warehouse.duplicates import refresh_duplicates
-from warehouse.lake import check_readable, table_file, temp_path
+from warehouse.duplicates import day_keys, refresh_duplicates
+from warehouse.lake import check_readable, table_file
 from warehouse.migrate import migrate
+from warehouse.publish import defer as defer_publishing
+from warehouse.publish import publish as publish_changes
+from warehouse.publish import published_path  # noqa: F401  (where analysts open the warehouse)
 
 
 PREVIEW_ROWS = 5
@@ -39,6 +41,7 @@ class LoadResult:
     previews: dict[str, pa.Table] = field(default_factory=dict)  # the day's first rows per table, BLOBs left out
     recent_health: pa.Table | None = None  # news.source_health of the day and the `health_days` before it
     duplicates_total: int = 0
+    recomputed: int = 0  # articles whose duplicate links were recomputed (the day's connected set)
     migrations_applied: list[str] = field(default_factory=list)
     published_copy: Path | None = None
 
@@ -56,31 +59,6 @@ def partitioned_tables(con) -> list[str]:
             """
         ).fetchall()
     ]
-
-
-def published_path(warehouse: Path) -> Path:
-    return warehouse.parent / "published" / warehouse.name
-
-
-def publish_copy(warehouse: Path) -> Path:
-    """Copy the closed warehouse file to published/ for analysts (read-only sessions never block loads).
-
-    The copy is written to a temporary name and renamed, so analysts always open a whole file: the
-    previous copy until the new one is complete.
-    """
-    target = published_path(warehouse)
-    tmp = temp_path(target)
-    try:
-        shutil.copyfile(warehouse, tmp)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if is_disk_full(exc):
-            raise DiskFullError(
-                target, "The warehouse holds the new day; the published copy is still the previous one."
-            ) from exc
-        raise
-    return target
 
 
 def describe_day(con: duckdb.DuckDBPyConnection, day: date, result: LoadResult, health_days: int) -> None:
@@ -121,12 +99,14 @@ def load_partition(
         result.migrations_applied = migrate(con)
         run(con, "BEGIN TRANSACTION")
         try:
+            old_keys = day_keys(con, day)  # the links of the day's old rows are recomputed too
             for table in partitioned_tables(con):
                 run(con, f'DELETE FROM news."{table}" WHERE partition_date = ?', [day])
                 path = table_file(lake, table, day)
                 if path.exists():
                     run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [str(path)])
-            result.duplicates_total = refresh_duplicates(con)
+            refresh = refresh_duplicates(con, day, old_keys)
+            result.duplicates_total, result.recomputed = refresh.links_total, refresh.recomputed
             describe_day(con, day, result, health_days)
             run(con, "COMMIT")
         except BaseException as exc:
@@ -144,8 +124,10 @@ def load_partition(
                     f"applies when it next opens the file; the published copy is still the previous one.",
                 ) from exc
             raise
+        if publish:
+            result.published_copy = publish_changes(con, warehouse, day, refresh.days)
+        else:
+            defer_publishing(con, warehouse, day, refresh.days)
     finally:
         con.close()
-    if publish:
-        result.published_copy = publish_copy(warehouse)
     return result
