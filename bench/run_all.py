@@ -28,6 +28,7 @@ NEEDS = {
 BENCHES: list[tuple[str, list[str], list[str], str | None]] = [
     ("throughput", [], ["--quick"], None),
     ("nlp_parallel", [], ["--articles", "48", "--rounds", "1"], None),
+    ("flat_load", [], ["--per-day", "200", "--days", "20"], None),
     ("day_memory", ["--sizes", "300", "1500"], ["--sizes", "50", "150"], None),
     ("dedup_bench", [], ["--stories", "30", "--sizes", "1000"], None),
     ("suites_bench", [], ["--articles", "200"], None),

