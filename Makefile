@@ -45,8 +45,10 @@ eval: install
 	$(BIN)/python bench/ner_pud.py
 	$(BIN)/python bench/extraction_corpus.py --corpus all --speed-pages 0
 
+## Every benchmark in bench/, one after the other (bench/run_all.py); `make bench BENCH_ARGS=--quick`
+## runs each with small arguments (a few minutes in all).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 ui: install
 	$(BIN)/dagster dev -w workspace.yaml

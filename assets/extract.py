@@ -1,16 +1,22 @@
-"""extracted: decode each raw scrape and extract its text blocks and metadata."""
+"""extracted: decode each raw scrape and extract its text blocks and metadata, on every core."""
 
 
 from collections import Counter
+from functools import partial
 
 import dagster as dg
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from warehouse.lake import ParquetSink, iter_batches, stage_file
+from warehouse.stage_cache import FINGERPRINT, StageReuse, fingerprint, internal_errors
 from assets.partitions import daily_partitions, partition_day
-from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
-from newskit.limits import DEFAULT_LIMITS, Limits
-from newskit.records import utc_datetime
+from newskit import EXTRACTOR_VERSION
+from newskit.isolation import systemic_errors
+from newskit.limits import Limits
+from newskit.shards import extract_shard, lost_extract, setup_extract, shard_rows
+from newskit.workers import map_shards, workers_for
 from pipelines.settings import NewsSettings
 from warehouse import contract
 
@@ -28,57 +34,64 @@ EXTRACTED_SCHEMA = pa.schema(
 )
 RAW_COLUMNS = ["scrape_id", "source", "url", "site", "fetched_at", "content_type", "declared_charset",
                "content", "reject_reason", "reject_detail"]
+# what an extracted row is computed from, besides the content (its sha256) and the extractor version
+_RAW_KEY_COLUMNS = ["scrape_id", "sha256", "source", "url", "site", "fetched_at", "content_type", "declared_charset",
+                    "reject_reason", "reject_detail"]
+SHARD_ROWS = 16
+SHARD_BYTES = 8_000_000  # of raw content per shard (a larger scrape is a shard of its own)
 
 
-def _base_row(raw: dict) -> dict:
-    return {key: raw[key] for key in ("scrape_id", "source", "url", "site", "fetched_at")}
+def extract_fingerprints(raw_path, limits: Limits) -> pa.Table:
+    """(scrape_id, fingerprint) of every raw scrape: its bytes (sha256), origin, the extractor's
+    version and the raw limit (which caps what is extracted)."""
+    if not raw_path.exists():
+        return pa.table({"scrape_id": pa.array([], pa.string()), FINGERPRINT: pa.array([], pa.string())})
+    keys = pq.read_table(raw_path, columns=_RAW_KEY_COLUMNS)
+    code = (EXTRACTOR_VERSION, limits.max_raw_bytes)
+    prints = [fingerprint(*code, *row) for row in zip(*(keys[c].to_pylist() for c in _RAW_KEY_COLUMNS))]
+    return pa.table({"scrape_id": keys["scrape_id"], FINGERPRINT: pa.array(prints, pa.string())})
 
 
-def extracted_row(raw: dict, limits: Limits = DEFAULT_LIMITS) -> dict:
-    row = _base_row(raw)
-    if raw["reject_reason"]:
-        return row | {"reject_reason": raw["reject_reason"], "reject_detail": raw["reject_detail"]}
-    from newskit.scrape_text import read_scrape  # trafilatura: only when a step extracts, not when the definitions load
-
-    result = read_scrape(raw["content"], raw["content_type"], raw["declared_charset"], raw["url"], limits)
-    row |= {"encoding": result.encoding, "reject_reason": result.reject_reason, "reject_detail": result.reject_detail}
-    ex = result.extracted
-    if ex is None:
-        return row
-    published_at = utc_datetime(ex.published_at)
-    return row | {
-        "title": ex.title, "title_source": ex.title_source, "authors": ex.authors,
-        "authors_source": ex.authors_source, "published_at": published_at,
-        "published_at_source": ex.published_at_source if published_at else None, "site_name": ex.site_name,
-        "language": ex.language, "canonical_url": ex.canonical_url, "description": ex.description,
-        "blocks": [{"kind": b.kind, "text": b.text} for b in ex.blocks],
-    }
+def _count(counter: Counter, table: pa.Table, column: str) -> None:
+    for item in pc.value_counts(table[column].drop_null()).to_pylist() if table.num_rows else []:
+        counter[item["values"]] += item["counts"]
 
 
 @dg.asset(partitions_def=daily_partitions, group_name="transform", deps=["raw_scrapes"])
 def extracted(context: dg.AssetExecutionContext, settings: NewsSettings) -> dg.MaterializeResult:
-    """Main text blocks (body, caption, credit) and metadata with provenance, per scrape."""
+    """Main text blocks (body, caption, credit) and metadata with provenance, per scrape.
+
+    A scrape extracted before from the same bytes by the same extractor version is copied, not
+    extracted again (metadata `computed` / `reused`); the rest runs on `settings.worker_count` processes.
+    """
     day = partition_day(context)
-    limits = settings.limits
+    lake, limits = settings.lake, settings.limits
+    raw_path = stage_file(lake, "raw_scrapes", day)
+    path = stage_file(lake, "extracted", day)
+    reuse = StageReuse.plan(lake, "extracted", day, extract_fingerprints(raw_path, limits), ["extracted"])
+    workers = workers_for(reuse.computed_count, SHARD_ROWS, settings.worker_count)
     rejected: Counter[str] = Counter()
     encodings: Counter[str] = Counter()
-    guard = RecordGuard("extract")
-    path = stage_file(settings.lake, "extracted", day)
+    errors: Counter[str] = Counter()
+    failed: list[str] = []
     with systemic_errors(path), ParquetSink(path, EXTRACTED_SCHEMA) as sink:
-        for batch in iter_batches(stage_file(settings.lake, "raw_scrapes", day), RAW_COLUMNS):
-            rows = [
-                guard.run(lambda r: extracted_row(r, limits), raw,
-                          lambda detail, raw=raw: _base_row(raw) | {"reject_reason": INTERNAL_ERROR, "reject_detail": detail},
-                          raw["source"])
-                for raw in batch.to_pylist()
-            ]
-            sink.write_rows(rows)
-            for row in rows:
-                if row.get("reject_reason"):
-                    rejected[row["reject_reason"]] += 1
-                if row.get("encoding"):
-                    encodings[row["encoding"]] += 1
-            context.log.info(f"{sink.rows} scrapes extracted")
+        reuse.copy("extracted", sink)
+        shards = shard_rows((reuse.to_compute(b) for b in iter_batches(raw_path, RAW_COLUMNS)), SHARD_ROWS, SHARD_BYTES, "content")
+        for shard in map_shards(extract_shard, shards, workers, initializer=setup_extract,
+                                initargs=(EXTRACTED_SCHEMA, limits), lost=partial(lost_extract, EXTRACTED_SCHEMA)):
+            sink.write(shard.table)
+            errors.update(shard.errors)
+            if shard.errors:
+                failed += internal_errors(shard.table)
+            context.log.debug(f"{sink.rows} scrapes extracted")
+        reuse.invalidate()
+    reuse.commit(failed)
+    for batch in iter_batches(path, ["reject_reason", "encoding"], batch_rows=65536):
+        _count(rejected, pa.Table.from_batches([batch]), "reject_reason")
+        _count(encodings, pa.Table.from_batches([batch]), "encoding")
+    context.log.info(f"{sink.rows} scrapes: {reuse.computed_count} extracted, {reuse.reused_count} reused")
     return dg.MaterializeResult(
-        metadata={"scrapes": sink.rows, "rejected": dict(rejected), "encodings": dict(encodings), **guard.metadata()}
+        metadata={"scrapes": sink.rows, **reuse.metadata(), "workers": workers, "rejected": dict(rejected),
+                  "encodings": dict(encodings), "internal_errors": sum(errors.values()),
+                  "internal_errors_by_type": dict(errors)}
     )

@@ -8,10 +8,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from warehouse.lake import ParquetSink, iter_batches, iter_rows, stage_file, table_file, temp_path
+from warehouse.lake import LakeFileError, ParquetSink, iter_batches, iter_rows, stage_file, table_file, temp_path
 from assets.partitions import daily_check, daily_partitions, partition_day
-from newskit.dedup import article_signatures
+from newskit.dedup import DEFAULT_DEDUP_CONFIG, article_signatures
 from newskit.isolation import INTERNAL_ERROR, RecordGuard, systemic_errors
 from newskit.quality import ArticleFacts, article_issues, article_language
 from pipelines.settings import NewsSettings
@@ -23,6 +24,7 @@ ARTICLES_SCHEMA = contract.arrow_schema("articles")
 QUARANTINE_SCHEMA = contract.arrow_schema("quarantine")
 FLAGS_SCHEMA = contract.arrow_schema("quality_flags")
 SIGNATURES_SCHEMA = contract.arrow_schema("article_signatures")
+_DEDUP_CONFIG = "newskit.dedup.config"  # in the signatures file's schema: MinHashes are copied only under the same config
 # child tables copied for the kept articles only: (lake stage, table, extra select)
 CHILD_TABLES = [
     ("cleaned_paragraphs", "paragraphs", "*"),
@@ -185,8 +187,24 @@ def quality(context: dg.AssetExecutionContext, settings: NewsSettings):
 
 
 def write_signatures(lake: Path, day: date) -> None:
-    """Body hash and MinHash per kept article, so the load's dedup never recomputes old days."""
-    with ParquetSink(table_file(lake, "article_signatures", day), SIGNATURES_SCHEMA) as sink:
+    """Body hash and MinHash per kept article, so the load's dedup never recomputes old days; the
+    MinHash of an article whose body is unchanged since the day's last run is copied."""
+    path = table_file(lake, "article_signatures", day)
+    config = repr(DEFAULT_DEDUP_CONFIG)
+    known = _known_minhashes(path, config)
+    with ParquetSink(path, SIGNATURES_SCHEMA.with_metadata({_DEDUP_CONFIG: config})) as sink:
         for batch in iter_batches(table_file(lake, "articles", day), ["article_id", "body"]):
-            signatures = article_signatures(pa.Table.from_batches([batch]))
+            signatures = article_signatures(pa.Table.from_batches([batch]), known=known)
             sink.write(signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())))
+
+
+def _known_minhashes(path: Path, config: str) -> dict[tuple[str, str], bytes | None]:
+    """(article_id, body_hash) -> MinHash of the day's previous signatures file, when it was
+    computed with this dedup config and can be read; else nothing."""
+    try:
+        if not path.exists() or (pq.read_schema(path).metadata or {}).get(_DEDUP_CONFIG.encode()) != config.encode():
+            return {}
+        return {(row["article_id"], row["body_hash"]): row["minhash"]
+                for row in iter_rows(path, ["article_id", "body_hash", "minhash"])}
+    except (LakeFileError, pa.ArrowException, OSError):
+        return {}

@@ -203,7 +203,7 @@ class Bench:
         """The uninterrupted run of day 2; step durations and the load's phases calibrate the kills."""
         command = self.reference.materialize(DAY2)
         timing: dict[str, float] = {}
-        load_start = command.wait_for(STEP_START.pattern.replace("(?P<step>[^\"]+)", "news__warehouse"))
+        load_start = command.wait_for(STEP_START.pattern.replace("(?P<step>[^\"]+)", "load"))
         lock = wait_until(lambda: self.reference.warehouse.exists() and warehouse_lock_held(self.reference.warehouse), 300)
         copying = wait_until(lambda: any(self.reference.published.parent.glob("**/.*.tmp")), 300, 0.0005)
         if command.wait() != 0:
@@ -214,7 +214,7 @@ class Bench:
                 starts[m["step"]] = at
             if m := STEP_DONE.search(line):
                 ends[m["step"]] = at
-        for step in STEPS + ["news__warehouse"]:
+        for step in STEPS + ["load"]:
             timing[step] = ends[step] - starts[step]
         timing["open_to_publish"] = copying - lock
         timing["total"] = command.elapsed

@@ -15,6 +15,11 @@ from newskit.segment import segment
 
 _WORD = re.compile(r"\w+")
 
+CLEANING_VERSION = "1"
+"""Bump when what `build_article` makes of an extracted scrape changes (newskit.clean, boilerplate,
+captions, normalise, segment, dedup.body_hash, the title affixes): stored `cleaned` rows are then
+computed again. Extraction has its own version (`EXTRACTOR_VERSION`), which the cleaned rows carry."""
+
 
 def article_id_for(scrape_id: str) -> str:
     return stable_id("article", scrape_id)

@@ -82,17 +82,20 @@ def minhash_signature(body: str, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> 
     return sketch.hashvalues.astype("<u4").tobytes()
 
 
-def article_signatures(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG) -> pa.Table:
-    """Body hash and MinHash per article (columns article_id, body), to store beside the articles."""
-    bodies = articles.column("body").to_pylist()
-    return pa.table(
-        {
-            "article_id": articles.column("article_id"),
-            "body_hash": [body_hash(b or "") for b in bodies],
-            "minhash": [minhash_signature(b or "", config) for b in bodies],
-        },
-        schema=SIGNATURE_SCHEMA,
-    )
+def article_signatures(articles: pa.Table, config: DedupConfig = DEFAULT_DEDUP_CONFIG,
+                       known: dict[tuple[str, str], bytes | None] | None = None) -> pa.Table:
+    """Body hash and MinHash per article (columns article_id, body), to store beside the articles.
+
+    `known` maps (article_id, body_hash) to a MinHash computed before with the same `config`: those
+    are copied, not computed again (a re-run of an unchanged day)."""
+    known = known or {}
+    ids = articles.column("article_id").to_pylist()
+    hashes = [body_hash(b or "") for b in articles.column("body").to_pylist()]
+    minhashes = [
+        known[(i, h)] if (i, h) in known else minhash_signature(b or "", config)
+        for i, h, b in zip(ids, hashes, articles.column("body").to_pylist())
+    ]
+    return pa.table({"article_id": ids, "body_hash": hashes, "minhash": minhashes}, schema=SIGNATURE_SCHEMA)
 
 
 def canonical_url_key(url: str | None) -> str | None:

