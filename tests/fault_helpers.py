@@ -59,11 +59,11 @@ def write_day_tables(lake: Path, day: date, names: list[str]) -> None:
                 signatures.add_column(1, "partition_date", pa.array([day] * signatures.num_rows, pa.date32())).cast(schema))
 
 
-def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+def snapshot(warehouse: Path, tables: list[str] = TABLES) -> dict[str, list[tuple]]:
     """Every row of the tables the load writes, sorted: two warehouses are equal when these are."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {t: sorted(con.execute(f"SELECT * FROM news.{t}").fetchall(), key=repr) for t in TABLES}
+        return {t: sorted(con.execute(f"SELECT * FROM news.{t}").fetchall(), key=repr) for t in tables}
     finally:
         con.close()
 

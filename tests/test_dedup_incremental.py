@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.fault_helpers import snapshot
 from tests.history_fixture import generate_history, write_history_day
 from warehouse.duplicates import refresh_duplicates
 from warehouse.load import load_partition, published_path
@@ -37,11 +38,7 @@ def derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 
 def tables(path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {t: sorted(con.execute(f"SELECT * FROM news.{t}").fetchall(), key=repr) for t in LOADED}
-    finally:
-        con.close()
+    return snapshot(path, LOADED)
 
 
 def full_recompute(warehouse: Path) -> tuple[dict, dict]:
