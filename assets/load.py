@@ -30,9 +30,14 @@ from warehouse.load import LoadResult, load_partition
 OWNERS = ["team:news-warehouse"]
 KINDS = {"duckdb", "parquet"}
 PREVIEW_CHARS = 48
-# derived by the load, not copied from the day's lake files; a load also rewrites the rows of other
-# days linked to its own (re-pointed duplicates, their health), not the whole history
-WHOLE_HISTORY = {"duplicates", "source_health", "article_keys", "article_bands"}
+
+
+def derived_by_load(table: contract.Table) -> bool:
+    """Computed by the load from other news.* tables (duplicates, their index, health), not copied from
+    the day's lake files; a load also rewrites the rows of other days linked to its own."""
+    return all(upstream.startswith("news/") for upstream in table.upstream)
+
+
 # failures whose message says what to do: the run fails with that message, not a traceback
 USER_FIXABLE = (WarehouseLockedError, DiskFullError, LakeFileError)
 
@@ -91,7 +96,7 @@ TABLE_SPECS = [
         group_name="warehouse",
         kinds=KINDS,
         owners=OWNERS,
-        tags={"layer": "warehouse", "schema": "news", "refresh": "history" if table.name in WHOLE_HISTORY else "day"},
+        tags={"layer": "warehouse", "schema": "news", "refresh": "history" if derived_by_load(table) else "day"},
         metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"news.{table.name}"},
     )
     for table in contract.TABLES.values()
